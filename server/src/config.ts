@@ -1,0 +1,140 @@
+/**
+ * The only reader of process.env. Every setting is parsed with zod once at start-up; a bad value stops the
+ * start with one line that names the variable and what is expected (zh-CN first, then English).
+ */
+import path from 'node:path';
+import * as z from 'zod';
+
+const bool = z.stringbool({ truthy: ['1', 'true', 'yes', 'on'], falsy: ['0', 'false', 'no', 'off', ''] });
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** What each variable means, in both languages, for the one-line error and the README's table. */
+export const settingDocs: Record<string, { zh: string; en: string }> = {
+  PORT: { zh: '0–65535 的整数', en: 'an integer from 0 to 65535' },
+  HOST: { zh: '监听地址，如 127.0.0.1 或 0.0.0.0', en: 'an address to listen on, such as 127.0.0.1 or 0.0.0.0' },
+  DATABASE_URL: { zh: 'postgres:// 开头的连接串', en: 'a postgres:// connection string' },
+  DATA_DIR: { zh: '一个目录路径', en: 'a directory path' },
+  SEED_DEMO: { zh: '1 或 0', en: '1 or 0' },
+  DEMO_PASSWORD: { zh: '至少 8 个字符', en: 'at least 8 characters' },
+  JWT_SECRET: { zh: '至少 32 个字符的随机串', en: 'a random string of at least 32 characters' },
+  ACCESS_TOKEN_TTL_SECONDS: { zh: '60–900 的整数（秒）', en: 'an integer from 60 to 900 (seconds)' },
+  REFRESH_TOKEN_TTL_DAYS: { zh: '1–90 的整数（天）', en: 'an integer from 1 to 90 (days)' },
+  LOGIN_SLOW_AFTER: { zh: '1–20 的整数', en: 'an integer from 1 to 20' },
+  LOGIN_MAX_FAILURES: { zh: '1–50 的整数', en: 'an integer from 1 to 50' },
+  LOGIN_LOCK_MINUTES: { zh: '1–1440 的整数（分钟）', en: 'an integer from 1 to 1440 (minutes)' },
+  LOG_LEVEL: { zh: 'fatal、error、warn、info、debug、trace 或 silent', en: 'fatal, error, warn, info, debug, trace or silent' },
+  PROCESS_ROLES: { zh: '逗号分隔的 web、worker', en: 'a comma-separated list of web, worker' },
+  WORKER_CONCURRENCY: { zh: '1–64 的整数', en: 'an integer from 1 to 64' },
+  PUBLIC_URL: { zh: '外部可访问的 http(s) 地址', en: 'the http(s) address the outside world reaches this server at' },
+  TIMEZONE: { zh: 'IANA 时区名，如 Asia/Shanghai', en: 'an IANA time zone such as Asia/Shanghai' },
+  DB_POOL_SIZE: { zh: '1–200 的整数', en: 'an integer from 1 to 200' },
+};
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.optional(),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//)
+    .optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  SEED_DEMO: bool.optional(),
+  DEMO_PASSWORD: z.string().min(8).default('Hotline@12345'),
+  JWT_SECRET: z.string().min(32).optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  LOGIN_SLOW_AFTER: z.coerce.number().int().min(1).max(20).default(3),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(50).default(5),
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PROCESS_ROLES: z
+    .string()
+    .default('web,worker')
+    .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['web', 'worker'])).min(1)),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TIMEZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  /** Undefined means "3000, or the next free port when 3000 is taken". */
+  port: number | undefined;
+  host: string;
+  /** Undefined means: run the embedded PostgreSQL under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  seedDemo: boolean;
+  demoPassword: string;
+  jwtSecret: string | undefined;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  login: { slowAfter: number; maxFailures: number; lockMinutes: number };
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  roles: { web: boolean; worker: boolean };
+  workerConcurrency: number;
+  publicUrl: string | undefined;
+  timezone: string;
+  dbPoolSize: number;
+};
+
+/** A configuration error carries the one line to print; main prints it and exits without a stack. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment (process.env by default) into a Config, or throws a ConfigError naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(withoutBlanks(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? '');
+    const doc = settingDocs[name];
+    const got = env[name];
+    throw new ConfigError(
+      `配置错误：${name} 应为${doc?.zh ?? '合法的值'}，实际为 ${JSON.stringify(got)}` +
+        ` (configuration error: ${name} must be ${doc?.en ?? 'a valid value'}, got ${JSON.stringify(got)})`,
+    );
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    // Demo accounts exist only where nobody could mistake them for real ones: the embedded database, or on request.
+    seedDemo: e.SEED_DEMO ?? e.DATABASE_URL === undefined,
+    demoPassword: e.DEMO_PASSWORD,
+    jwtSecret: e.JWT_SECRET,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+    login: { slowAfter: e.LOGIN_SLOW_AFTER, maxFailures: e.LOGIN_MAX_FAILURES, lockMinutes: e.LOGIN_LOCK_MINUTES },
+    logLevel: e.LOG_LEVEL,
+    roles: { web: e.PROCESS_ROLES.includes('web'), worker: e.PROCESS_ROLES.includes('worker') },
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    publicUrl: e.PUBLIC_URL,
+    timezone: e.TIMEZONE,
+    dbPoolSize: e.DB_POOL_SIZE,
+  };
+}
+
+/** An empty variable (`PORT=`) means "not set", as shells and .env files usually intend. */
+function withoutBlanks(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== '') out[k] = v;
+  return out;
+}

@@ -1,0 +1,2 @@
+export { auditAbilities } from './audit.policy.ts';
+export { auditRoutes } from './audit.routes.ts';

@@ -1,0 +1,4 @@
+export { authenticateAccessToken, loadSigningSecret, purgeExpiredTokens, refreshSession, signIn, signOut } from './auth.service.ts';
+export { authRoutes } from './auth.routes.ts';
+export { hashPassword } from './passwords.ts';
+export { authJobs } from './auth.jobs.ts';
