@@ -9,7 +9,7 @@ type Catalog = Record<string, { 'zh-CN': string; en: string }>;
 
 const catalog: Catalog = {
   'error.validation': { 'zh-CN': '请求内容有误：{detail}', en: 'The request is invalid: {detail}' },
-  'error.validation.field': { 'zh-CN': '字段 {field}：{issue}', en: 'field {field}: {issue}' },
+  'error.validation.field': { 'zh-CN': '请求内容有误：字段 {field}：{issue}', en: 'The request is invalid: field {field}: {issue}' },
   'error.validation.json': { 'zh-CN': '请求体不是合法的 JSON', en: 'The request body is not valid JSON' },
   'error.unauthenticated': { 'zh-CN': '请先登录', en: 'Please sign in' },
   'error.token.expired': { 'zh-CN': '登录已过期，请重新登录', en: 'Your session has expired; please sign in again' },

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../logger.ts';
@@ -88,7 +89,7 @@ function securityHeaders(): RequestHandler {
 }
 
 function fileOf(specifier: string): string {
-  return new URL(import.meta.resolve(specifier)).pathname;
+  return createRequire(import.meta.url).resolve(specifier);
 }
 
 /** A readable API reference page, served from the swagger-ui-dist package (no network needed). */

@@ -11,7 +11,7 @@ import { languageOf } from './route.ts';
 
 export function notFoundHandler(): RequestHandler {
   return (req, _res, next) => {
-    next(new AppError('NOT_FOUND', { messageKey: 'error.route_not_found', params: { method: req.method, path: req.path } }));
+    next(new AppError('NOT_FOUND', { messageKey: 'error.route_not_found', params: { method: req.method, path: req.originalUrl.split('?')[0]!.slice(0, 200) } }));
   };
 }
 

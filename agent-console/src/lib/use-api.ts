@@ -1,0 +1,46 @@
+/** A small data hook for GET endpoints: loads on mount and when the path or language changes. */
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from './api.ts';
+import type { QueryValue } from './api-client.ts';
+
+export type ApiQuery<T> = {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+};
+
+/**
+ * Fetches `path` with `api.request`. Reloads when the language changes because the server translates
+ * some values (department kinds, error messages). Stale answers are dropped by aborting the old call.
+ */
+export function useApiQuery<T>(path: string, query?: Record<string, QueryValue>): ApiQuery<T> {
+  const { i18n } = useTranslation();
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const [generation, setGeneration] = useState(0);
+  const queryKey = JSON.stringify(query ?? {});
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setLoading(true);
+    setError(null);
+    api
+      .request<T>(path, { query: JSON.parse(queryKey) as Record<string, QueryValue>, signal: controller.signal })
+      .then((result) => {
+        setData(result);
+        setLoading(false);
+      })
+      .catch((failure: unknown) => {
+        if (controller.signal.aborted) return;
+        setError(failure);
+        setLoading(false);
+      });
+    return () => controller.abort();
+  }, [path, queryKey, generation, i18n.language]);
+
+  const reload = useCallback(() => setGeneration((value) => value + 1), []);
+  return { data, error, loading, reload };
+}
