@@ -28,6 +28,14 @@ export const settingDocs: Record<string, { zh: string; en: string }> = {
   PUBLIC_URL: { zh: '外部可访问的 http(s) 地址', en: 'the http(s) address the outside world reaches this server at' },
   TIMEZONE: { zh: 'IANA 时区名，如 Asia/Shanghai', en: 'an IANA time zone such as Asia/Shanghai' },
   DB_POOL_SIZE: { zh: '1–200 的整数', en: 'an integer from 1 to 200' },
+  DATA_KEY: { zh: '至少 32 字节的 base64url 密钥（加密电话号码等个人信息）', en: 'a base64url key of at least 32 bytes (encrypts phone numbers and other personal data)' },
+  TWILIO_ACCOUNT_SID: { zh: 'AC 开头的 34 位账号 SID', en: 'an account SID: AC followed by 32 hex digits' },
+  TWILIO_AUTH_TOKEN: { zh: 'Twilio 的 Auth Token（32 位）', en: 'the Twilio auth token (32 characters)' },
+  TWILIO_HOTLINE_NUMBER: { zh: 'E.164 格式的热线号码，如 +8612345', en: 'the hotline number in E.164 form, such as +8612345' },
+  TWILIO_API_KEY_SID: { zh: 'SK 开头的 API Key SID', en: 'an API key SID starting with SK' },
+  TWILIO_API_KEY_SECRET: { zh: 'API Key 的密钥', en: 'the API key secret' },
+  TWILIO_TWIML_APP_SID: { zh: 'AP 开头的 TwiML App SID', en: 'a TwiML app SID starting with AP' },
+  GOOGLE_SPEECH_ENDPOINT: { zh: '语音识别服务地址 host:port', en: 'the speech service address, host:port' },
 };
 
 const EnvSchema = z.object({
@@ -67,6 +75,32 @@ const EnvSchema = z.object({
       }
     }),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43,}$/)
+    .optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-f]{32}$/)
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  TWILIO_HOTLINE_NUMBER: z
+    .string()
+    .regex(/^\+\d{4,15}$/)
+    .default('+8612345'),
+  TWILIO_API_KEY_SID: z
+    .string()
+    .regex(/^SK[0-9a-f]{32}$/)
+    .optional(),
+  TWILIO_API_KEY_SECRET: z.string().min(16).optional(),
+  TWILIO_TWIML_APP_SID: z
+    .string()
+    .regex(/^AP[0-9a-f]{32}$/)
+    .optional(),
+  GOOGLE_SPEECH_ENDPOINT: z
+    .string()
+    .regex(/^[\w.-]+:\d+$/)
+    .optional(),
 });
 
 export type Config = {
@@ -89,6 +123,17 @@ export type Config = {
   publicUrl: string | undefined;
   timezone: string;
   dbPoolSize: number;
+  /** Master key for personal data; generated once and kept in the database when not given. */
+  dataKey: string | undefined;
+  /**
+   * `twilio` talks to Twilio with the given account; `simulator` (the default when no account is configured)
+   * runs the local carrier simulator and points the same Twilio client at it.
+   */
+  telephony:
+    | { mode: 'twilio'; accountSid: string; authToken: string; hotlineNumber: string; apiKeySid?: string; apiKeySecret?: string; twimlAppSid?: string }
+    | { mode: 'simulator'; hotlineNumber: string };
+  /** Google speech endpoint override (a local server); Google's own endpoint and credentials otherwise. */
+  speechEndpoint: { host: string; port: number } | undefined;
 };
 
 /** A configuration error carries the one line to print; main prints it and exits without a stack. */
@@ -129,6 +174,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL,
     timezone: e.TIMEZONE,
     dbPoolSize: e.DB_POOL_SIZE,
+    dataKey: e.DATA_KEY,
+    telephony: telephonyOf(e),
+    speechEndpoint: e.GOOGLE_SPEECH_ENDPOINT
+      ? { host: e.GOOGLE_SPEECH_ENDPOINT.split(':')[0]!, port: Number(e.GOOGLE_SPEECH_ENDPOINT.split(':')[1]) }
+      : undefined,
+  };
+}
+
+function telephonyOf(e: z.infer<typeof EnvSchema>): Config['telephony'] {
+  if (!e.TWILIO_ACCOUNT_SID) return { mode: 'simulator', hotlineNumber: e.TWILIO_HOTLINE_NUMBER };
+  if (!e.TWILIO_AUTH_TOKEN) {
+    throw new ConfigError(
+      `配置错误：设置了 TWILIO_ACCOUNT_SID 时必须同时设置 TWILIO_AUTH_TOKEN (configuration error: TWILIO_AUTH_TOKEN is required when TWILIO_ACCOUNT_SID is set)`,
+    );
+  }
+  return {
+    mode: 'twilio',
+    accountSid: e.TWILIO_ACCOUNT_SID,
+    authToken: e.TWILIO_AUTH_TOKEN,
+    hotlineNumber: e.TWILIO_HOTLINE_NUMBER,
+    apiKeySid: e.TWILIO_API_KEY_SID,
+    apiKeySecret: e.TWILIO_API_KEY_SECRET,
+    twimlAppSid: e.TWILIO_TWIML_APP_SID,
   };
 }
 

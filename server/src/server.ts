@@ -1,10 +1,14 @@
 /**
- * Composes the platform: database (embedded or external) → migrations → signing secret → demo seed →
- * job worker → HTTP + socket.io. main.ts runs it for `npm start`; the tests run it on their own databases.
+ * Composes the platform: database (embedded or external) → migrations → secrets → demo seed → job worker →
+ * HTTP + socket.io → telephony (Twilio, or the local carrier simulator). main.ts runs it for `npm start`;
+ * the tests run it on their own databases.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import express from 'express';
 import type { Config } from './config.ts';
 import { silentPublisher, type AppContext } from './context.ts';
 import type { Logger } from './platform/logger.ts';
@@ -15,11 +19,17 @@ import { createHttpApp } from './platform/http/app.ts';
 import type { RouteSpec } from './platform/http/route.ts';
 import { createRealtime, type Realtime } from './platform/realtime.ts';
 import { isPortTaken } from './platform/net.ts';
-import { authJobs, authRoutes, authenticateAccessToken, loadSigningSecret } from './modules/auth/index.ts';
-import { authSchedule } from './modules/auth/auth.jobs.ts';
-import { directoryRoutes } from './modules/directory/index.ts';
-import { auditRoutes } from './modules/audit/index.ts';
+import { createPiiVault, newDataKey } from './platform/pii.ts';
+import { loadOrCreateSecret } from './platform/secrets.ts';
+import { AppError } from './platform/errors.ts';
+import { authenticateAccessToken, loadSigningSecret } from './modules/auth/index.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { platformModules } from './modules/registry.ts';
+import { connectTwilio, type TwilioConnection } from './adapters/twilio/client.ts';
+import { createTwilioSmsSender } from './adapters/twilio/sms.ts';
+import { twilioWebhookRouter } from './adapters/twilio/webhook.ts';
+import { createGoogleSpeechToText } from './adapters/google-speech/index.ts';
+import { startCarrierSim, type CarrierSim } from '../../tools/carrier-sim/index.ts';
 import { seedDemoOnce } from './seed/demo.ts';
 
 export const consoleDir = fileURLToPath(new URL('../../agent-console/dist', import.meta.url));
@@ -31,6 +41,9 @@ export type Platform = {
   port: number | undefined;
   databaseUrl: string;
   embedded: EmbeddedDatabase | undefined;
+  /** The local carrier simulator, in simulator mode. */
+  carrierSim: CarrierSim | undefined;
+  twilio: TwilioConnection | undefined;
   demoSeeded: boolean;
   isReady(): Promise<{ database: boolean; migrations: boolean; worker: boolean }>;
   /** Stop accepting, finish in-flight requests, stop the worker, close the pool, stop PostgreSQL. */
@@ -44,17 +57,39 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   const pool = createPool(databaseUrl, config.dbPoolSize, (err) => logger.warn({ err }, 'database connection failed'));
   const db = createDb(pool);
+  const cleanups: (() => Promise<void>)[] = [];
 
   try {
     const applied = await migrateToLatest(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     await migrateJobQueue(pool, logger);
 
-    const ctx: AppContext = { config, db, logger, publish: silentPublisher, jwtSecret: await loadSigningSecret(db, config.jwtSecret) };
+    let twilio: TwilioConnection | undefined;
+    const ctx: AppContext = {
+      config,
+      db,
+      logger,
+      publish: silentPublisher,
+      jwtSecret: await loadSigningSecret(db, config.jwtSecret),
+      pii: createPiiVault(await loadOrCreateSecret(db, 'data', config.dataKey, newDataKey)),
+      ports: {
+        // Replaced once telephony is connected, after the HTTP port is known (the simulator calls back into it).
+        sms: { send: () => Promise.reject(new AppError('UNAVAILABLE', { params: { provider: 'SMS' } })) },
+        speech: createSpeechPort(config),
+      },
+      publicUrl: config.publicUrl ?? 'http://127.0.0.1',
+    };
+    if (ctx.ports.speech) cleanups.push(async () => (ctx.ports.speech as { close?: () => Promise<void> }).close?.());
     const demoSeeded = config.seedDemo ? await seedDemoOnce(ctx, config.demoPassword) : false;
 
     const worker: Worker | undefined = config.roles.worker
-      ? await startWorker({ pool, jobs: [...authJobs(ctx)], concurrency: config.workerConcurrency, logger: logger.child({ role: 'worker' }), schedule: [...authSchedule] })
+      ? await startWorker({
+          pool,
+          jobs: platformModules.flatMap((m) => m.jobs?.(ctx) ?? []),
+          schedule: platformModules.flatMap((m) => m.schedule ?? []),
+          concurrency: config.workerConcurrency,
+          logger: logger.child({ role: 'worker' }),
+        })
       : undefined;
 
     const isReady = async () => {
@@ -69,10 +104,15 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
     let httpServer: http.Server | undefined;
     let realtime: Realtime | undefined;
     let port: number | undefined;
+    let carrierSim: CarrierSim | undefined;
+    // The simulator's token is made per start: it lives in this process only.
+    const webhookToken = config.telephony.mode === 'twilio' ? config.telephony.authToken : randomBytes(16).toString('hex');
     if (config.roles.web) {
       const authenticate = (token: string, origin: Parameters<typeof authenticateAccessToken>[2]) => authenticateAccessToken(ctx, token, origin);
-      const routes: RouteSpec[] = [...healthRoutes(isReady), ...authRoutes(ctx), ...directoryRoutes(ctx), ...auditRoutes(ctx)];
-      const app = createHttpApp({ logger, routes, authenticate, consoleDir });
+      const routes: RouteSpec[] = [...healthRoutes(isReady), ...platformModules.flatMap((m) => m.routes?.(ctx) ?? [])];
+      const twilioRouter = twilioWebhookRouter({ authToken: () => webhookToken, publicUrl: config.publicUrl });
+      for (const m of platformModules) m.webhooks?.(ctx, twilioRouter);
+      const app = createHttpApp({ logger, routes, authenticate, consoleDir, extraRouters: [{ path: '/twilio', router: twilioRouter as express.Router }] });
       httpServer = http.createServer(app);
       // Keep-alive sockets must not hold a shutdown open for long.
       httpServer.keepAliveTimeout = 5_000;
@@ -80,6 +120,31 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
       ctx.publish = realtime;
       port = await listen(httpServer, config);
     }
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const url = port === undefined ? undefined : `http://${host}:${port}`;
+    ctx.publicUrl = config.publicUrl?.replace(/\/$/, '') ?? url ?? ctx.publicUrl;
+
+    if (config.telephony.mode === 'twilio') {
+      twilio = connectTwilio({ ...config.telephony });
+    } else if (url) {
+      const accountSid = `AC${randomBytes(16).toString('hex')}`;
+      carrierSim = await startCarrierSim({
+        accountSid,
+        authToken: webhookToken,
+        voiceUrl: `${ctx.publicUrl}/twilio/voice/incoming`,
+        voiceStatusUrl: `${ctx.publicUrl}/twilio/voice/status`,
+        smsUrl: `${ctx.publicUrl}/twilio/sms/incoming`,
+        hotlineNumber: config.telephony.hotlineNumber,
+        log: { info: () => {}, debug: () => {}, warn: (m: string) => logger.warn({ sim: true }, m), error: (m: string) => logger.error({ sim: true }, m) } as never,
+      });
+      twilio = connectTwilio({ accountSid, authToken: webhookToken, hotlineNumber: config.telephony.hotlineNumber, simulatorUrl: carrierSim.url });
+      if (config.env !== 'test') {
+        mkdirSync(config.dataDir, { recursive: true });
+        writeFileSync(path.join(config.dataDir, 'carrier-sim.json'), JSON.stringify({ url: carrierSim.url }));
+      }
+    }
+
+    if (twilio) ctx.ports.sms = createTwilioSmsSender(twilio);
 
     let stopping: Promise<void> | undefined;
     const stop = () =>
@@ -93,27 +158,28 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
           await closed;
           clearTimeout(timer);
         }
+        await carrierSim?.stop();
         await worker?.stop();
+        for (const cleanup of cleanups) await cleanup().catch(() => undefined);
         await db.destroy();
         await embedded?.stop();
       })());
 
-    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-    return {
-      ctx,
-      url: port === undefined ? undefined : `http://${host}:${port}`,
-      port,
-      databaseUrl,
-      embedded,
-      demoSeeded,
-      isReady,
-      stop,
-    };
+    return { ctx, url, port, databaseUrl, embedded, carrierSim, twilio, demoSeeded, isReady, stop };
   } catch (error) {
     await db.destroy().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     throw error;
   }
+}
+
+/** Google speech when an endpoint or Google credentials are configured; otherwise none. */
+function createSpeechPort(config: Config) {
+  if (config.speechEndpoint) {
+    return createGoogleSpeechToText({ apiEndpoint: config.speechEndpoint.host, port: config.speechEndpoint.port, insecure: true });
+  }
+  if (process.env.GOOGLE_APPLICATION_CREDENTIALS) return createGoogleSpeechToText({});
+  return undefined;
 }
 
 /**

@@ -105,18 +105,3 @@ export async function deleteExpiredTokens(db: Executor): Promise<number> {
   const result = await db.deleteFrom('refresh_tokens').where('expires_at', '<', sql<Date>`now() - interval '1 day'`).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
-
-export async function findSigningSecret(db: Executor): Promise<string | undefined> {
-  const row = await db.selectFrom('app_meta').select('value').where('key', '=', 'jwt_secret').executeTakeFirst();
-  return typeof row?.value === 'string' ? row.value : undefined;
-}
-
-/** Stores a secret unless another process got there first; returns whichever is stored. */
-export async function storeSigningSecretOnce(db: Executor, secret: string): Promise<string> {
-  await db
-    .insertInto('app_meta')
-    .values({ key: 'jwt_secret', value: JSON.stringify(secret) })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  return (await findSigningSecret(db))!;
-}

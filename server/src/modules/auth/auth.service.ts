@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../../context.ts';
 import type { RequestOrigin, UserActor } from '../../platform/actor.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { loadOrCreateSecret } from '../../platform/secrets.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { getUserProfile, type UserProfile } from '../directory/index.ts';
@@ -19,9 +20,8 @@ export type IssuedSession = { accessToken: string; refreshToken: string; user: U
 const throttleKey = (username: string) => `user:${username.toLowerCase()}`;
 
 /** The JWT signing key: JWT_SECRET when set, otherwise one generated once and shared through the database. */
-export async function loadSigningSecret(db: Db, configured: string | undefined): Promise<string> {
-  if (configured) return configured;
-  return (await repo.findSigningSecret(db)) ?? repo.storeSigningSecretOnce(db, randomBytes(48).toString('base64url'));
+export function loadSigningSecret(db: Db, configured: string | undefined): Promise<string> {
+  return loadOrCreateSecret(db, 'jwt', configured, () => randomBytes(48).toString('base64url'));
 }
 
 /**

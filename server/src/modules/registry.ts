@@ -1,0 +1,27 @@
+/**
+ * Every domain module the platform runs, and what each contributes: HTTP routes, Twilio webhooks, jobs and
+ * recurring schedules. Adding a module is one line in `platformModules`.
+ */
+import type { Router } from 'express';
+import type { AppContext } from '../context.ts';
+import type { RouteSpec } from '../platform/http/route.ts';
+import type { JobDefinition } from '../platform/jobs.ts';
+import { auditRoutes } from './audit/index.ts';
+import { authJobs, authRoutes } from './auth/index.ts';
+import { authSchedule } from './auth/auth.jobs.ts';
+import { directoryRoutes } from './directory/index.ts';
+
+export type PlatformModule = {
+  name: string;
+  routes?(ctx: AppContext): RouteSpec[];
+  /** Mounts handlers on the signature-checked `/twilio` router (form-encoded bodies in `req.body`). */
+  webhooks?(ctx: AppContext, router: Router): void;
+  jobs?(ctx: AppContext): JobDefinition[];
+  schedule?: { job: string; cron: string }[];
+};
+
+export const platformModules: PlatformModule[] = [
+  { name: 'auth', routes: authRoutes, jobs: authJobs, schedule: authSchedule },
+  { name: 'directory', routes: directoryRoutes },
+  { name: 'audit', routes: auditRoutes },
+];
