@@ -1,0 +1,91 @@
+/**
+ * Knowledge-base matcher benchmark: node bench/kb-matcher.bench.ts
+ *
+ * 1. Accuracy: runs ../shared/tools/kb-eval.mjs on ../shared/data/lcqmc/dev.tsv for the engine's CLI and for
+ *    the baseline CLI (MiniSearch over jieba tokens with a token-overlap threshold) and prints both.
+ * 2. Speed: a 10,000-entry knowledge base built deterministically from the LCQMC questions (the first
+ *    10,000 distinct question texts in file order); the other questions are the queries. Prints queries/s,
+ *    p99 latency, index build time and heap growth for both, with ratios. Goals (for reading, not asserted):
+ *    ≥ 5,000 queries/s, p99 < 2 ms, build < 2 s, < 200 MB.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { createMatcher } from '../knowledge-base/src/index.ts';
+import { createBaseline } from './kb-baseline.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const shared = join(root, '..', 'shared');
+const devPath = join(shared, 'data/lcqmc/dev.tsv');
+const evalTool = join(shared, 'tools/kb-eval.mjs');
+
+function runEval(label: string, command: string[]): string {
+  const run = spawnSync(process.execPath, [evalTool, devPath, '--', ...command], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const last = run.stdout.trim().split('\n').at(-1) ?? '';
+  if (run.status !== 0) return `${label}: kb-eval failed (${run.status}) ${run.stderr.slice(0, 300)}`;
+  return `${label.padEnd(9)} ${last}`;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
+}
+
+interface SpeedFigures {
+  buildMs: number;
+  heapMb: number;
+  qps: number;
+  p50: number;
+  p99: number;
+}
+
+function measure(build: () => { match(text: string): unknown }, queries: readonly string[]): SpeedFigures {
+  globalThis.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const started = performance.now();
+  const matcher = build();
+  const buildMs = performance.now() - started;
+  globalThis.gc?.();
+  const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+  for (const q of queries.slice(0, 500)) matcher.match(q); // warm-up
+  const latencies = new Float64Array(queries.length);
+  const t0 = performance.now();
+  for (let i = 0; i < queries.length; i++) {
+    const s = performance.now();
+    matcher.match(queries[i] as string);
+    latencies[i] = performance.now() - s;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  latencies.sort();
+  return { buildMs, heapMb, qps: queries.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+}
+
+console.log('== accuracy on LCQMC dev (kb-eval) ==');
+console.log(runEval('engine', [process.execPath, join(root, 'knowledge-base/src/cli.ts'), 'match', '--kb']));
+console.log(runEval('baseline', [process.execPath, join(root, 'bench/kb-baseline-cli.ts'), 'match', '--kb']));
+
+const pairs = readFileSync(devPath, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t'));
+const distinct = [...new Set(pairs.flatMap((p) => [p[0] as string, p[1] as string]))];
+const kb = distinct.slice(0, 10_000).map((question, i) => ({ id: `e${i + 1}`, question, answer: `答复 e${i + 1}` }));
+const queries = [...pairs.map((p) => p[1] as string), ...distinct.slice(10_000)];
+
+// Dictionaries (jieba, its IDF table, opencc) load once per process; time that apart from building an index.
+const startUp = performance.now();
+createMatcher([{ id: 'warm', question: '公积金怎么提取', answer: '' }]).match('公积金');
+console.log(`\nengine start-up (dictionaries, once per process): ${(performance.now() - startUp).toFixed(0)} ms`);
+console.log(`\n== speed: ${kb.length} entries, ${queries.length} queries, one process ==`);
+const engine = measure(() => createMatcher(kb), queries);
+const baseline = measure(() => createBaseline(kb), queries);
+const row = (name: string, f: SpeedFigures): string =>
+  `${name.padEnd(9)} ${f.qps.toFixed(0).padStart(6)} queries/s  p50 ${f.p50.toFixed(3)} ms  p99 ${f.p99.toFixed(3)} ms  build ${f.buildMs.toFixed(0)} ms  heap +${f.heapMb.toFixed(0)} MB`;
+console.log(row('engine', engine));
+console.log(row('baseline', baseline));
+console.log(
+  `ratios engine/baseline: throughput ×${(engine.qps / baseline.qps).toFixed(2)}, p99 ×${(engine.p99 / baseline.p99).toFixed(2)}, ` +
+    `build ×${(engine.buildMs / baseline.buildMs).toFixed(2)}, heap ×${(engine.heapMb / Math.max(baseline.heapMb, 1)).toFixed(2)}`,
+);
+console.log(
+  `ratios to goals: throughput ${(engine.qps / 5000).toFixed(2)} of 5,000/s, p99 ${(engine.p99 / 2).toFixed(2)} of 2 ms, ` +
+    `build ${(engine.buildMs / 2000).toFixed(2)} of 2 s, heap ${(engine.heapMb / 200).toFixed(2)} of 200 MB, ` +
+    `rss now ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`,
+);

@@ -1,0 +1,186 @@
+/**
+ * Turns a normalised text into the channels the matcher compares: characters, character bigrams, words
+ * (jieba with the government user dictionary, synonyms folded), fuzzy pinyin, and the small signals that
+ * separate look-alike questions (numbers, negations, question type, Latin names).
+ */
+import { createRequire } from 'node:module';
+import { Jieba } from '@node-rs/jieba';
+import { pinyin } from 'pinyin-pro';
+import { normaliseText } from './normalise.ts';
+import { GOVERNMENT_TERMS, NEGATION_WORDS, QUESTION_TYPES, STOP_WORDS, SYNONYM_GROUPS } from './lexicon.ts';
+
+// The dictionary files ship as CommonJS; createRequire keeps this module ESM.
+const require = createRequire(import.meta.url);
+const jiebaFiles = require('@node-rs/jieba/dict.js') as { dict: Uint8Array; idf: Uint8Array };
+
+/** A text broken into everything the scorer needs; built once per entry text and once per query. */
+export interface AnalysedText {
+  /** Normalised text with synonyms folded to their canonical form. */
+  canon: string;
+  /** Units: one per Han character, one per Latin word or number. */
+  units: string[];
+  /** Distinct unit bigrams (a single-unit text keeps its unit so it still has something to match). */
+  bigrams: string[];
+  /** Fuzzy pinyin of each bigram, aligned with `bigrams`: a homophone typo still matches through it. */
+  bigramPinyin: string[];
+  /** Distinct content words (stop words removed), canonical. */
+  words: string[];
+  /** Fuzzy pinyin per unit (zh/z, ch/c, sh/s, l/n, in/ing, en/eng merged), the homophone channel. */
+  pinyin: string[];
+  /** Distinct pinyin bigrams. */
+  pinyinBigrams: string[];
+  /** Numbers mentioned, as digit strings. */
+  numbers: string[];
+  /** How many negation characters appear. */
+  negations: number;
+  /** Bit set of QUESTION_TYPES found. */
+  questionTypes: number;
+  /** Latin words (brands, models, English). */
+  latin: string[];
+}
+
+let jieba: Jieba | undefined;
+
+/** The shared jieba instance with the standard dictionary plus the government terms. */
+export function getSegmenter(): Jieba {
+  if (!jieba) {
+    jieba = Jieba.withDict(jiebaFiles.dict);
+    // A high frequency makes the user terms win over the splits the general dictionary prefers.
+    const userDict = GOVERNMENT_TERMS.map((term) => `${term} 200000 n`).join('\n');
+    jieba.loadDict(Buffer.from(userDict, 'utf8'));
+  }
+  return jieba;
+}
+
+let generalIdf: Map<string, number> | undefined;
+/** Median-ish weight for words the general corpus never saw (names, new terms): rare, so informative. */
+export const UNKNOWN_WORD_IDF = 11;
+
+/** Inverse document frequencies of words from jieba's general Chinese corpus. */
+export function getGeneralIdf(): Map<string, number> {
+  if (!generalIdf) {
+    generalIdf = new Map();
+    const text = Buffer.from(jiebaFiles.idf).toString('utf8');
+    let start = 0;
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const space = text.lastIndexOf(' ', end);
+      if (space > start) generalIdf.set(text.slice(start, space), Number(text.slice(space + 1, end)));
+      start = end + 1;
+    }
+    for (const term of GOVERNMENT_TERMS) if (!generalIdf.has(term)) generalIdf.set(term, 9);
+  }
+  return generalIdf;
+}
+
+/** Weight of a content word: general-corpus IDF, stop words weigh nothing. */
+export function weighWord(word: string): number {
+  if (STOP_WORDS.has(word)) return 0;
+  return getGeneralIdf().get(word) ?? UNKNOWN_WORD_IDF;
+}
+
+// Synonyms of two or more characters are folded in the string (they span jieba words: 如何办理 → 如何/办理);
+// single characters only where jieba made them a word of their own, so 能 folds but 能量 stays.
+const phraseCanon = new Map<string, string>();
+const wordCanon = new Map<string, string>();
+for (const [canonical, ...others] of SYNONYM_GROUPS) {
+  // The canonical form maps to itself so a longer canonical (怎么办理) is not eaten by a shorter synonym (怎么办).
+  if ((canonical as string).length >= 2) phraseCanon.set(canonical as string, canonical as string);
+  for (const other of others) {
+    if (other.length >= 2) phraseCanon.set(other, canonical as string);
+    else wordCanon.set(other, canonical as string);
+  }
+}
+const phrasePattern = new RegExp(
+  [...phraseCanon.keys()].sort((a, b) => b.length - a.length).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+  'g',
+);
+
+/** Folds synonyms to their canonical form and returns the canonical text and its words. */
+export function foldSynonyms(normalised: string): { canon: string; words: string[] } {
+  const fold = (text: string): string => text.replace(phrasePattern, (p) => phraseCanon.get(p) ?? p);
+  // Two passes: folding one phrase can form another (户籍迁移 → 户口迁移 → 迁户口).
+  const phrased = fold(fold(normalised));
+  const segmenter = getSegmenter();
+  let changed = phrased !== normalised;
+  const folded = segmenter.cut(phrased, true).map((w) => {
+    const canonical = wordCanon.get(w);
+    if (canonical === undefined) return w;
+    changed = true;
+    return canonical;
+  });
+  const canon = folded.join('');
+  // Re-segment when folding changed the text so both sides of a comparison are cut the same way.
+  const words = changed ? segmenter.cut(canon, true) : folded;
+  return { canon, words };
+}
+
+const pinyinCache = new Map<string, string>();
+/** Fuzzy toneless pinyin of one Han character, merging the pairs speech recognition confuses. */
+export function fuzzyPinyin(unit: string): string {
+  let cached = pinyinCache.get(unit);
+  if (cached === undefined) {
+    if (!/^\p{Script=Han}$/u.test(unit)) cached = unit;
+    else {
+      const syllable = pinyin(unit, { toneType: 'none' }) || unit;
+      cached = syllable
+        .replace(/^([zcs])h/, '$1')
+        .replace(/^l/, 'n')
+        .replace(/([ie])ng$/, '$1n');
+    }
+    pinyinCache.set(unit, cached);
+  }
+  return cached;
+}
+
+function splitUnits(canon: string): string[] {
+  return canon.match(/\p{Script=Han}|[^\s\p{Script=Han}]+/gu) ?? [];
+}
+
+function distinctBigrams(units: readonly string[], separator = ''): string[] {
+  if (units.length === 1) return [units[0] as string];
+  const out = new Set<string>();
+  for (let i = 1; i < units.length; i++) out.add(`${units[i - 1]}${separator}${units[i]}`);
+  return [...out];
+}
+
+function findQuestionTypes(canon: string): number {
+  let bits = 0;
+  QUESTION_TYPES.forEach(([, markers], i) => {
+    if (markers.some((m) => canon.includes(m))) bits |= 1 << i;
+  });
+  return bits;
+}
+
+/** Analyses a raw text (normalises it first). Never throws; empty input gives empty channels. */
+export function analyseText(raw: string): AnalysedText {
+  return analyseNormalised(normaliseText(raw));
+}
+
+/** Analyses text that has already been through normaliseText. */
+export function analyseNormalised(normalised: string): AnalysedText {
+  const { canon, words: allWords } = foldSynonyms(normalised);
+  const units = splitUnits(canon);
+  const pinyinUnits = units.map(fuzzyPinyin);
+  const words = [...new Set(allWords.filter((w) => w.trim() !== '' && !STOP_WORDS.has(w)))];
+  let negations = 0;
+  for (const u of units) if (NEGATION_WORDS.includes(u)) negations++;
+  const bigrams = distinctBigrams(units);
+  return {
+    canon,
+    units,
+    bigrams,
+    bigramPinyin: bigrams.map((b) => {
+      const pair = splitUnits(b);
+      return pair.length === 2 ? `${fuzzyPinyin(pair[0] as string)} ${fuzzyPinyin(pair[1] as string)}` : b;
+    }),
+    words,
+    pinyin: pinyinUnits,
+    pinyinBigrams: distinctBigrams(pinyinUnits, ' '),
+    numbers: units.filter((u) => /^\d/.test(u)).map((u) => u.replace(/[^\d.]/g, '')),
+    negations,
+    questionTypes: findQuestionTypes(canon),
+    latin: units.filter((u) => /^[a-z]/.test(u)),
+  };
+}

@@ -1,0 +1,289 @@
+/**
+ * Fits the matcher's constants (knowledge-base/src/calibration.ts) on question pairs in LCQMC format.
+ *
+ *   node knowledge-base/tools/fit-calibration.ts ../shared/data/lcqmc/dev.tsv [--write]
+ *
+ * How: the knowledge base and queries are built exactly as shared/tools/kb-eval.mjs builds them (every q1 an
+ * entry, every q2 a query; label 1 → its q1 is the answer, label 0 → hand off). For each query the matcher
+ * retrieves its re-rank set and gives each candidate's feature vector (features.ts). Then
+ *   1. pair model: L2-regularised logistic regression (Newton's method) on every (query, candidate) row,
+ *      label = candidate is the gold entry;
+ *   2. confidence model: logistic regression on the top-ranked candidate of each query over
+ *      [pair logit, margin to the runner-up], label = that candidate is right;
+ *   3. thresholds: answerAt maximises right decisions (right answers + hand-offs on look-alikes);
+ *      suggestAt is the confidence where a top candidate is right one time in four.
+ * Only ~25 numbers are fitted over general features, so nothing about particular pairs is stored. Honest
+ * figures come from 2-fold cross-validation grouped by entry (fit on one half of the entries' queries,
+ * score the other half); the constants written are then fitted on all pairs.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createMatcher } from '../src/matcher.ts';
+import { FEATURE_NAMES } from '../src/features.ts';
+
+interface Row {
+  id: string;
+  features: number[];
+}
+interface Query {
+  group: number;
+  gold: Set<string>;
+  rows: Row[];
+}
+interface Model {
+  pairWeights: number[];
+  pairBias: number;
+  confidenceWeights: number[];
+  confidenceBias: number;
+  answerAt: number;
+  suggestAt: number;
+}
+
+const LONE_MARGIN = 6;
+// Rows per query used to fit the pair model: the retrieval order puts the hard negatives first.
+const TRAIN_DEPTH = Number(process.env.KB_TRAIN_DEPTH ?? 8);
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** Solves A x = b by Gaussian elimination with partial pivoting (A is small and symmetric positive). */
+function solve(a: number[][], b: number[]): number[] {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i] as number]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(m[r]![col]!) > Math.abs(m[pivot]![col]!)) pivot = r;
+    [m[col], m[pivot]] = [m[pivot]!, m[col]!];
+    const p = m[col]![col]!;
+    for (let r = 0; r < n; r++) {
+      if (r === col) continue;
+      const f = m[r]![col]! / p;
+      for (let c = col; c <= n; c++) m[r]![c]! -= f * m[col]![c]!;
+    }
+  }
+  return m.map((row, i) => row[n]! / row[i]!);
+}
+
+/** L2-regularised logistic regression; the last weight returned is the bias (not regularised). */
+function fitLogistic(xs: readonly number[][], ys: readonly number[], lambda = 1, iterations = 25): number[] {
+  const d = (xs[0]?.length ?? 0) + 1;
+  let w = new Array<number>(d).fill(0);
+  for (let it = 0; it < iterations; it++) {
+    const grad = new Array<number>(d).fill(0);
+    const hess = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+    for (let i = 0; i < xs.length; i++) {
+      const x = [...(xs[i] as number[]), 1];
+      let z = 0;
+      for (let j = 0; j < d; j++) z += (w[j] as number) * (x[j] as number);
+      const p = sigmoid(z);
+      const err = p - (ys[i] as number);
+      const s = p * (1 - p) + 1e-9;
+      for (let j = 0; j < d; j++) {
+        grad[j]! += err * x[j]!;
+        const sx = s * x[j]!;
+        for (let k = j; k < d; k++) hess[j]![k]! += sx * x[k]!;
+      }
+    }
+    for (let j = 0; j < d; j++) {
+      for (let k = 0; k < j; k++) hess[j]![k] = hess[k]![j]!;
+      if (j < d - 1) {
+        grad[j]! += lambda * w[j]!;
+        hess[j]![j]! += lambda;
+      }
+    }
+    const step = solve(hess, grad);
+    w = w.map((v, j) => v - step[j]!);
+    if (Math.max(...step.map(Math.abs)) < 1e-6) break;
+  }
+  return w;
+}
+
+function dot(w: readonly number[], x: readonly number[], bias: number): number {
+  let z = bias;
+  for (let i = 0; i < x.length; i++) z += (w[i] ?? 0) * (x[i] as number);
+  return z;
+}
+
+interface Decision {
+  confidence: number;
+  topId: string | undefined;
+  top5: string[];
+}
+
+function decide(model: Model, q: Query): Decision {
+  const scored = q.rows
+    .map((r) => ({ id: r.id, logit: dot(model.pairWeights, r.features, model.pairBias) }))
+    .sort((a, b) => b.logit - a.logit);
+  const top = scored[0];
+  if (!top) return { confidence: 0, topId: undefined, top5: [] };
+  const margin = Math.min(LONE_MARGIN, scored[1] ? top.logit - scored[1].logit : LONE_MARGIN);
+  const confidence = sigmoid(
+    model.confidenceBias + (model.confidenceWeights[0] ?? 1) * top.logit + (model.confidenceWeights[1] ?? 0) * margin,
+  );
+  return { confidence, topId: top.id, top5: scored.slice(0, 5).map((s) => s.id) };
+}
+
+function fitModel(queries: readonly Query[]): Model {
+  const xs: number[][] = [];
+  const ys: number[] = [];
+  for (const q of queries) for (const r of q.rows.slice(0, TRAIN_DEPTH)) {
+    xs.push(r.features);
+    ys.push(q.gold.has(r.id) ? 1 : 0);
+  }
+  const pair = fitLogistic(xs, ys, 1);
+  const model: Model = {
+    pairWeights: pair.slice(0, -1),
+    pairBias: pair.at(-1) as number,
+    confidenceWeights: [1, 0],
+    confidenceBias: 0,
+    answerAt: 0.5,
+    suggestAt: 0.2,
+  };
+  const cx: number[][] = [];
+  const cy: number[] = [];
+  for (const q of queries) {
+    const scored = q.rows
+      .map((r) => ({ id: r.id, logit: dot(model.pairWeights, r.features, model.pairBias) }))
+      .sort((a, b) => b.logit - a.logit);
+    const top = scored[0];
+    if (!top) continue;
+    const margin = Math.min(LONE_MARGIN, scored[1] ? top.logit - scored[1].logit : LONE_MARGIN);
+    cx.push([top.logit, margin]);
+    cy.push(q.gold.has(top.id) ? 1 : 0);
+  }
+  const conf = fitLogistic(cx, cy, 0.01);
+  model.confidenceWeights = conf.slice(0, -1);
+  model.confidenceBias = conf.at(-1) as number;
+  // Thresholds from the decisions they cause.
+  const decisions = queries.map((q) => ({ q, d: decide(model, q) }));
+  let bestAt = 0.5;
+  let bestRight = -1;
+  for (let t = 0.2; t <= 0.9; t += 0.005) {
+    let right = 0;
+    for (const { q, d } of decisions) {
+      if (q.gold.size === 0) right += d.confidence < t ? 1 : 0;
+      else right += d.confidence >= t && d.topId !== undefined && q.gold.has(d.topId) ? 1 : 0;
+    }
+    if (right > bestRight) {
+      bestRight = right;
+      bestAt = t;
+    }
+  }
+  model.answerAt = Number(bestAt.toFixed(3));
+  // suggestAt: lowest confidence at which the top candidate is still right at least one time in four.
+  const sorted = decisions.map(({ q, d }) => ({ c: d.confidence, ok: d.topId !== undefined && q.gold.has(d.topId) }));
+  sorted.sort((a, b) => a.c - b.c);
+  let suggestAt = model.answerAt / 2;
+  for (let i = 0; i + 200 <= sorted.length; i += 50) {
+    const window = sorted.slice(i, i + 200);
+    if (window.filter((s) => s.ok).length / window.length >= 0.25) {
+      suggestAt = (window[0] as { c: number }).c;
+      break;
+    }
+  }
+  model.suggestAt = Number(Math.min(suggestAt, model.answerAt - 0.05).toFixed(3));
+  return model;
+}
+
+function evaluate(model: Model, queries: readonly Query[]): Record<string, number> {
+  let answerable = 0, right = 0, top5 = 0, lookalikes = 0, abstained = 0;
+  for (const q of queries) {
+    const d = decide(model, q);
+    if (q.gold.size > 0) {
+      answerable++;
+      if (d.confidence >= model.answerAt && d.topId !== undefined && q.gold.has(d.topId)) right++;
+      if (d.top5.some((id) => q.gold.has(id))) top5++;
+    } else {
+      lookalikes++;
+      if (d.confidence < model.answerAt) abstained++;
+    }
+  }
+  return {
+    rightDecisions: (right + abstained) / queries.length,
+    top1: right / answerable,
+    recall5: top5 / answerable,
+    handoff: abstained / lookalikes,
+  };
+}
+
+function pct(x: number | undefined): string {
+  return `${(100 * (x ?? 0)).toFixed(1)}%`;
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const path = args.find((a) => !a.startsWith('--'));
+  if (!path) {
+    process.stderr.write('usage: node knowledge-base/tools/fit-calibration.ts PAIRS.tsv [--write]\n');
+    process.exit(2);
+  }
+  const pairs = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t'))
+    .filter((c) => c.length >= 3) as [string, string, string][];
+  const idOf = new Map<string, string>();
+  const kb: { id: string; question: string; answer: string }[] = [];
+  for (const [q1] of pairs) {
+    if (!idOf.has(q1)) {
+      const id = `k${kb.length + 1}`;
+      idOf.set(q1, id);
+      kb.push({ id, question: q1, answer: `答复 ${id}` });
+    }
+  }
+  const started = performance.now();
+  const matcher = createMatcher(kb);
+  const queries: Query[] = pairs.map(([q1, q2, label]) => {
+    const gold = new Set<string>();
+    if (label.trim() === '1') gold.add(idOf.get(q1) as string);
+    if (idOf.has(q2)) gold.add(idOf.get(q2) as string);
+    const group = Number((idOf.get(q1) as string).slice(1)) % 2;
+    return { group, gold, rows: matcher.inspect(q2).map((c) => ({ id: c.id, features: c.features })) };
+  });
+  const retrievedGold = queries.filter((q) => q.gold.size > 0 && q.rows.some((r) => q.gold.has(r.id))).length;
+  const answerable = queries.filter((q) => q.gold.size > 0).length;
+  console.log(`features for ${queries.length} queries in ${((performance.now() - started) / 1000).toFixed(1)} s; gold in re-rank set ${pct(retrievedGold / answerable)}`);
+
+  const folds = [0, 1].map((g) => {
+    const model = fitModel(queries.filter((q) => q.group !== g));
+    return evaluate(model, queries.filter((q) => q.group === g));
+  });
+  const mean = (k: string): number => ((folds[0]?.[k] ?? 0) + (folds[1]?.[k] ?? 0)) / 2;
+  console.log(`2-fold cross-validated: right decisions ${pct(mean('rightDecisions'))}, top-1 ${pct(mean('top1'))}, recall@5 ${pct(mean('recall5'))}, handoff on look-alikes ${pct(mean('handoff'))}`);
+
+  const model = fitModel(queries);
+  const all = evaluate(model, queries);
+  console.log(`fitted on all (in-sample): right decisions ${pct(all.rightDecisions)}, top-1 ${pct(all.top1)}, recall@5 ${pct(all.recall5)}, handoff ${pct(all.handoff)}; answerAt ${model.answerAt}, suggestAt ${model.suggestAt}`);
+  console.log(FEATURE_NAMES.map((n, i) => `${n}=${(model.pairWeights[i] ?? 0).toFixed(2)}`).join(' '));
+  console.log(`bias=${model.pairBias.toFixed(2)} confidence=${model.confidenceWeights.map((w) => w.toFixed(3)).join(',')} bias ${model.confidenceBias.toFixed(3)}`);
+
+  if (args.includes('--write')) {
+    const round = (xs: readonly number[]): string => `[${xs.map((x) => Number(x.toFixed(4))).join(', ')}]`;
+    const target = fileURLToPath(new URL('../src/calibration.ts', import.meta.url));
+    writeFileSync(
+      target,
+      `/**
+ * Fitted constants of the scorer. Written by knowledge-base/tools/fit-calibration.ts (see that file for how
+ * they are fitted) on ${path.split('/').slice(-2).join('/')}; hand edits are overwritten.
+ * Cross-validated there: right decisions ${pct(mean('rightDecisions'))}, top-1 ${pct(mean('top1'))}, recall@5 ${pct(mean('recall5'))}.
+ */
+export const CALIBRATION = {
+  /** Pair model: logistic weights over FEATURE_NAMES (features.ts), then the bias. */
+  pairWeights: ${round(model.pairWeights)} as readonly number[],
+  pairBias: ${Number(model.pairBias.toFixed(4))},
+  /** Confidence model over [pair logit, margin to the best other entry], then the bias. */
+  confidenceWeights: ${round(model.confidenceWeights)} as readonly number[],
+  confidenceBias: ${Number(model.confidenceBias.toFixed(4))},
+  /** Confidence at or above which the bot answers. */
+  answerAt: ${model.answerAt},
+  /** Confidence at or above which the bot suggests (below it hands off to a human). */
+  suggestAt: ${model.suggestAt},
+} as const;
+`,
+    );
+    console.log(`wrote ${target}`);
+  }
+}
+
+main();
