@@ -4,7 +4,13 @@
  */
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_platform.ts';
+import * as m0002 from './0002_tickets.ts';
+import * as m0003 from './0003_calls.ts';
+import * as m0004 from './0004_knowledge.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
+  '0002_tickets': m0002,
+  '0003_calls': m0003,
+  '0004_knowledge': m0004,
 };

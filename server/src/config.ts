@@ -36,6 +36,14 @@ export const settingDocs: Record<string, { zh: string; en: string }> = {
   TWILIO_API_KEY_SECRET: { zh: 'API Key 的密钥', en: 'the API key secret' },
   TWILIO_TWIML_APP_SID: { zh: 'AP 开头的 TwiML App SID', en: 'a TwiML app SID starting with AP' },
   GOOGLE_SPEECH_ENDPOINT: { zh: '语音识别服务地址 host:port', en: 'the speech service address, host:port' },
+  CARRIER_SIM_URL: { zh: '已运行的话务模拟器地址（与 TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN 一起使用）', en: 'the URL of a running carrier simulator (with its TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)' },
+  SIM_TIME_SCALE: { zh: '大于 0 的数（模拟器 1 秒对应的真实秒数）', en: 'a number above 0 (real seconds per simulated second)' },
+  TELEPHONY_REST_TIMEOUT_MS: { zh: '500–60000 的整数（毫秒）', en: 'an integer from 500 to 60000 (milliseconds)' },
+  ACD_RING_TIMEOUT_SECONDS: { zh: '大于 0 的秒数', en: 'a number of seconds above 0' },
+  ACD_OVERFLOW_SECONDS: { zh: '大于 0 的秒数', en: 'a number of seconds above 0' },
+  ACD_WRAP_UP_SECONDS: { zh: '不小于 0 的秒数', en: 'a number of seconds, 0 or more' },
+  ACD_SWEEP_SECONDS: { zh: '大于 0 的秒数', en: 'a number of seconds above 0' },
+  CALLBACK_HOURS: { zh: '回拨时段，如 08:00-20:00', en: 'calling hours such as 08:00-20:00' },
 };
 
 const EnvSchema = z.object({
@@ -101,6 +109,17 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[\w.-]+:\d+$/)
     .optional(),
+  CARRIER_SIM_URL: z.url({ protocol: /^http$/ }).optional(),
+  SIM_TIME_SCALE: z.coerce.number().positive().max(100).default(1),
+  TELEPHONY_REST_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+  ACD_RING_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(20),
+  ACD_OVERFLOW_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  ACD_WRAP_UP_SECONDS: z.coerce.number().min(0).max(600).default(15),
+  ACD_SWEEP_SECONDS: z.coerce.number().positive().max(300).default(5),
+  CALLBACK_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/)
+    .default('08:00-20:00'),
 });
 
 export type Config = {
@@ -130,8 +149,28 @@ export type Config = {
    * runs the local carrier simulator and points the same Twilio client at it.
    */
   telephony:
-    | { mode: 'twilio'; accountSid: string; authToken: string; hotlineNumber: string; apiKeySid?: string; apiKeySecret?: string; twimlAppSid?: string }
-    | { mode: 'simulator'; hotlineNumber: string };
+    | {
+        mode: 'twilio';
+        accountSid: string;
+        authToken: string;
+        hotlineNumber: string;
+        apiKeySid?: string;
+        apiKeySecret?: string;
+        twimlAppSid?: string;
+        /** An already-running carrier simulator to use instead of Twilio (a second process sharing one). */
+        simulatorUrl?: string;
+        restTimeoutMs?: number;
+      }
+    | { mode: 'simulator'; hotlineNumber: string; timeScale?: number; restTimeoutMs?: number };
+  /** Call handling (ACD) timings and calling hours; see modules/routing. */
+  calls: {
+    ringTimeoutSeconds: number;
+    overflowSeconds: number;
+    wrapUpSeconds: number;
+    sweepSeconds: number;
+    /** 漏接回拨 only between these clock times, in `timezone`. */
+    callbackHours: { from: string; to: string };
+  };
   /** Google speech endpoint override (a local server); Google's own endpoint and credentials otherwise. */
   speechEndpoint: { host: string; port: number } | undefined;
 };
@@ -176,6 +215,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPoolSize: e.DB_POOL_SIZE,
     dataKey: e.DATA_KEY,
     telephony: telephonyOf(e),
+    calls: {
+      ringTimeoutSeconds: e.ACD_RING_TIMEOUT_SECONDS,
+      overflowSeconds: e.ACD_OVERFLOW_SECONDS,
+      wrapUpSeconds: e.ACD_WRAP_UP_SECONDS,
+      sweepSeconds: e.ACD_SWEEP_SECONDS,
+      callbackHours: { from: e.CALLBACK_HOURS.slice(0, 5), to: e.CALLBACK_HOURS.slice(6) },
+    },
     speechEndpoint: e.GOOGLE_SPEECH_ENDPOINT
       ? { host: e.GOOGLE_SPEECH_ENDPOINT.split(':')[0]!, port: Number(e.GOOGLE_SPEECH_ENDPOINT.split(':')[1]) }
       : undefined,
@@ -183,7 +229,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 function telephonyOf(e: z.infer<typeof EnvSchema>): Config['telephony'] {
-  if (!e.TWILIO_ACCOUNT_SID) return { mode: 'simulator', hotlineNumber: e.TWILIO_HOTLINE_NUMBER };
+  if (!e.TWILIO_ACCOUNT_SID) return { mode: 'simulator', hotlineNumber: e.TWILIO_HOTLINE_NUMBER, timeScale: e.SIM_TIME_SCALE, restTimeoutMs: e.TELEPHONY_REST_TIMEOUT_MS };
   if (!e.TWILIO_AUTH_TOKEN) {
     throw new ConfigError(
       `配置错误：设置了 TWILIO_ACCOUNT_SID 时必须同时设置 TWILIO_AUTH_TOKEN (configuration error: TWILIO_AUTH_TOKEN is required when TWILIO_ACCOUNT_SID is set)`,
@@ -197,6 +243,8 @@ function telephonyOf(e: z.infer<typeof EnvSchema>): Config['telephony'] {
     apiKeySid: e.TWILIO_API_KEY_SID,
     apiKeySecret: e.TWILIO_API_KEY_SECRET,
     twimlAppSid: e.TWILIO_TWIML_APP_SID,
+    simulatorUrl: e.CARRIER_SIM_URL,
+    restTimeoutMs: e.TELEPHONY_REST_TIMEOUT_MS,
   };
 }
 

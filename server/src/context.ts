@@ -9,12 +9,17 @@ import type { PiiVault } from './platform/pii.ts';
 import type { Publisher } from './platform/realtime.ts';
 import type { SmsSender } from './ports/sms-sender.ts';
 import type { SpeechToText } from './ports/speech-to-text.ts';
+import type { SimulatedSoftphones, TelephonyPort } from './ports/telephony.ts';
 
 /** Vendors, in domain words. Adapters implement them; modules see only these. */
 export type Ports = {
   sms: SmsSender;
   /** Undefined when no speech service is configured; transcription jobs then record that they could not run. */
   speech: SpeechToText | undefined;
+  /** Twilio (or the carrier simulator through the same client); undefined in a process without it. */
+  telephony?: TelephonyPort;
+  /** Simulator mode only: agents' simulated softphones (answer from the console without a browser phone). */
+  softphones?: SimulatedSoftphones;
 };
 
 export type AppContext = {

@@ -96,6 +96,445 @@ export interface AuditLogTable {
   data: ColumnType<Record<string, unknown>, string | undefined, never>;
 }
 
+// ── Work orders (migration 0002) ────────────────────────────────────────────────────────────────────────────
+export type TicketChannel = 'phone' | 'voicemail' | 'web' | 'sms' | 'chat' | 'open311';
+export type TicketTypeColumn = 'consult' | 'help' | 'complaint' | 'report' | 'suggestion' | 'praise';
+export type UrgencyColumn = 'normal' | 'urgent' | 'critical';
+export type TicketStateColumn =
+  | 'registering'
+  | 'pending_dispatch'
+  | 'dispatched'
+  | 'in_progress'
+  | 'return_review'
+  | 'extension_review'
+  | 'reply_review'
+  | 'pending_survey'
+  | 'closed'
+  | 'merged';
+export type AssignmentStateColumn =
+  | 'dispatched'
+  | 'signed'
+  | 'return_requested'
+  | 'extension_requested'
+  | 'waiting_child'
+  | 'replied'
+  | 'done'
+  | 'returned'
+  | 'withdrawn';
+
+export interface TicketCategoriesTable {
+  id: Generated<string>;
+  code: string;
+  parent_id: string | null;
+  name: string;
+  name_en: Generated<string>;
+  default_department_code: string | null;
+  active: Generated<boolean>;
+  sort_order: Generated<number>;
+}
+
+export interface TicketNumberSequencesTable {
+  day: string;
+  last_value: number;
+}
+
+export interface TicketsTable {
+  id: Generated<string>;
+  number: string;
+  channel: TicketChannel;
+  type: TicketTypeColumn;
+  urgency: UrgencyColumn;
+  category_id: string | null;
+  title: string;
+  description: string;
+  address: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  district: string | null;
+  caller_name: string | null;
+  caller_phone_encrypted: string | null;
+  caller_phone_hash: string | null;
+  caller_phone_masked: string | null;
+  caller_phone_last_four: string | null;
+  caller_sms_declined: Generated<boolean>;
+  confidential: Generated<boolean>;
+  call_ids: Generated<string[]>;
+  state: TicketStateColumn;
+  closure: 'handled' | 'resolved_on_call' | 'transferred' | 'informed' | null;
+  transferred_to: '110' | '119' | '120' | '122' | null;
+  resolution: string | null;
+  survey_result: 'satisfied' | 'basically_satisfied' | 'unsatisfied' | 'unreachable' | 'declined' | null;
+  reopen_count: Generated<number>;
+  urge_count: Generated<number>;
+  last_urged_at: Date | null;
+  supervised_at: Date | null;
+  parent_ticket_id: string | null;
+  parent_assignment_id: string | null;
+  master_ticket_id: string | null;
+  registered_by: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: Date | null;
+}
+
+export interface TicketAssignmentsTable {
+  id: Generated<string>;
+  ticket_id: string;
+  department_id: string;
+  role: 'lead' | 'assist';
+  state: AssignmentStateColumn;
+  resume_state: 'dispatched' | 'signed' | null;
+  urgency: UrgencyColumn;
+  urgency_rank: ColumnType<number, never, never>;
+  dispatched_at: Date;
+  dispatched_by: string | null;
+  dispatch_note: string | null;
+  sign_by: Date;
+  handle_by: Date;
+  return_by: Date;
+  warn_at: Date;
+  warned_at: Date | null;
+  overdue_at: Date | null;
+  signed_at: Date | null;
+  signed_by: string | null;
+  return_reason: string | null;
+  extension_until: Date | null;
+  extension_reason: string | null;
+  extension_count: Generated<number>;
+  child_ticket_id: string | null;
+  reply: string | null;
+  replied_at: Date | null;
+  replied_by: string | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface TicketEventsTable {
+  id: Generated<string>;
+  ticket_id: string;
+  assignment_id: string | null;
+  at: Generated<Date>;
+  actor_id: string | null;
+  actor_name: string;
+  actor_role: string;
+  action: string;
+  from_state: string | null;
+  to_state: string | null;
+  note: string | null;
+  data: ColumnType<Record<string, unknown>, string | undefined, never>;
+}
+
+export interface TicketDeadlineRulesTable {
+  type: TicketTypeColumn;
+  urgency: UrgencyColumn;
+  windows: ColumnType<unknown, string, string>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface CalendarOverridesTable {
+  date: ColumnType<string, string, string>;
+  kind: 'workday' | 'holiday';
+  note: string | null;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface TicketNotificationsTable {
+  id: Generated<string>;
+  department_id: string | null;
+  role: string | null;
+  kind: string;
+  ticket_id: string;
+  assignment_id: string | null;
+  message: string;
+  created_at: Generated<Date>;
+  read_at: Date | null;
+}
+
+// --- calls, telephony, routing (0003_calls) ---
+type Json = ColumnType<unknown, string | undefined, string>;
+type Numeric = ColumnType<string | null, number | string | null | undefined, number | string | null>;
+
+export type CallStatus = 'ivr' | 'queued' | 'offering' | 'talking' | 'voicemail' | 'ended';
+export type CallerLocation = 'ivr' | 'queue' | 'conference' | 'none';
+export type CallOutcome = 'answered' | 'abandoned' | 'voicemail' | 'transferred_out' | 'blocked' | 'ivr_ended' | 'callback_requested' | 'failed';
+export type AgentStateName = 'offline' | 'available' | 'ringing' | 'on_call' | 'wrap_up' | 'break';
+
+export interface CallsTable {
+  id: Generated<string>;
+  call_sid: string | null;
+  direction: 'inbound' | 'callback';
+  caller_hash: string;
+  caller_encrypted: string;
+  caller_masked: string;
+  status: CallStatus;
+  caller_location: Generated<CallerLocation>;
+  ivr_flow: string | null;
+  ivr_state: Json | null;
+  ivr_seq: Generated<number>;
+  desk: string | null;
+  priority: Generated<number>;
+  repeat_caller: Generated<boolean>;
+  blocked: Generated<boolean>;
+  language: Generated<string>;
+  offered_at: Generated<Date>;
+  queued_at: Date | null;
+  first_offered_at: Date | null;
+  answered_at: Date | null;
+  abandoned_at: Date | null;
+  transferred_at: Date | null;
+  ended_at: Date | null;
+  wait_seconds: Numeric;
+  talk_seconds: Numeric;
+  agent_id: string | null;
+  answered_by: string | null;
+  conference_name: string | null;
+  conference_sid: string | null;
+  outcome: CallOutcome | null;
+  wrap_up_code: string | null;
+  transfer_target: string | null;
+  callback_of: string | null;
+  missed_call_id: string | null;
+  callback_requested: Generated<boolean>;
+  target_agent_id: string | null;
+  offer_failures: Generated<number>;
+  transcript: string | null;
+  failure: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface CallEventsTable {
+  id: Generated<string>;
+  call_id: string;
+  at: Generated<Date>;
+  kind: string;
+  actor_id: string | null;
+  data: ColumnType<Record<string, unknown>, string | undefined, never>;
+}
+
+export interface WebhookEventsTable {
+  call_sid: string;
+  event: string;
+  response: string | null;
+  created_at: CreatedAt;
+}
+
+export interface AgentStatesTable {
+  user_id: string;
+  state: AgentStateName;
+  reason: string | null;
+  since: Timestamp;
+  idle_since: Timestamp;
+  call_id: string | null;
+  wrap_until: Date | null;
+}
+
+export interface AgentStateChangesTable {
+  id: Generated<string>;
+  user_id: string;
+  from_state: AgentStateName | null;
+  to_state: AgentStateName;
+  reason: string | null;
+  call_id: string | null;
+  at: Generated<Date>;
+}
+
+export interface CallOffersTable {
+  id: Generated<string>;
+  call_id: string;
+  agent_id: string;
+  leg_sid: string | null;
+  status: 'ringing' | 'accepted' | 'declined' | 'no_answer' | 'failed' | 'canceled' | 'ended';
+  offered_at: Generated<Date>;
+  answered_at: Date | null;
+  ended_at: Date | null;
+  reason: string | null;
+}
+
+export interface CallLegsTable {
+  leg_sid: string;
+  call_id: string;
+  kind: 'department' | 'emergency' | 'outside';
+  target_masked: string;
+  department_id: string | null;
+  status: Generated<string>;
+  created_at: CreatedAt;
+  ended_at: Date | null;
+}
+
+export interface BlockedNumbersTable {
+  phone_hash: string;
+  phone_encrypted: string;
+  phone_masked: string;
+  reason: string;
+  blocked_by: string | null;
+  blocked_at: Generated<Date>;
+  active: Generated<boolean>;
+  unblocked_by: string | null;
+  unblocked_at: Date | null;
+}
+
+export interface CallerWarningsTable {
+  id: Generated<string>;
+  phone_hash: string;
+  call_id: string | null;
+  reason: string;
+  warned_by: string | null;
+  at: Generated<Date>;
+}
+
+export interface MissedCallsTable {
+  id: Generated<string>;
+  call_id: string;
+  caller_hash: string;
+  caller_encrypted: string;
+  caller_masked: string;
+  reason: 'abandoned' | 'callback_requested' | 'voicemail' | 'failed';
+  status: Generated<'open' | 'claimed' | 'calling' | 'completed' | 'failed'>;
+  claimed_by: string | null;
+  claimed_at: Date | null;
+  attempts: Generated<number>;
+  last_attempt_at: Date | null;
+  callback_call_id: string | null;
+  completed_at: Date | null;
+  result: string | null;
+  created_at: CreatedAt;
+}
+
+export interface VoicemailsTable {
+  id: Generated<string>;
+  call_id: string;
+  recording_sid: string;
+  recording_url: string | null;
+  duration_seconds: Numeric;
+  transcript: string | null;
+  transcript_status: Generated<'pending' | 'done' | 'unavailable' | 'failed'>;
+  transcript_error: string | null;
+  ticket_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CallRecordingsTable {
+  recording_sid: string;
+  call_id: string;
+  recording_url: string | null;
+  duration_seconds: Numeric;
+  source: string | null;
+  transcript: string | null;
+  transcript_status: Generated<'pending' | 'done' | 'unavailable' | 'failed'>;
+  transcript_error: string | null;
+  created_at: CreatedAt;
+}
+
+// --- knowledge base and chatbot (0004_knowledge) ---
+export type KbState = 'draft' | 'review' | 'published' | 'archived';
+export type ChatChannel = 'web' | 'sms' | 'phone';
+
+export interface KbEntriesTable {
+  id: Generated<string>;
+  code: string;
+  department_code: string | null;
+  state: KbState;
+  current_version: Generated<number>;
+  live_version: number | null;
+  review_due_on: ColumnType<string | null, string | null | undefined, string | null>;
+  is_sample: Generated<boolean>;
+  review_note: string | null;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  published_at: Date | null;
+  archived_at: Date | null;
+}
+
+export interface KbEntryVersionsTable {
+  entry_id: string;
+  version: number;
+  question: string;
+  answer: string;
+  alternates: Generated<string[]>;
+  keywords: Generated<string[]>;
+  topic: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  note: string | null;
+}
+
+export interface KbGapsTable {
+  id: Generated<string>;
+  at: Generated<Date>;
+  channel: ChatChannel | 'agent';
+  reason: 'unanswered' | 'low_confidence' | 'unhelpful';
+  text: string;
+  normalised: string;
+  best_entry_id: string | null;
+  confidence: Generated<number>;
+  session_id: string | null;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+}
+
+export interface ChatSessionsTable {
+  id: Generated<string>;
+  channel: ChatChannel;
+  token_hash: Buffer | null;
+  source_key: string | null;
+  phone_encrypted: string | null;
+  phone_masked: string | null;
+  phone_last_four: string | null;
+  language: Generated<string>;
+  context: ColumnType<Record<string, unknown>, string | undefined, string>;
+  outcome: 'answered' | 'unanswered' | 'handoff' | 'request_left' | null;
+  message_count: Generated<number>;
+  created_at: CreatedAt;
+  last_message_at: Timestamp;
+}
+
+export interface ChatMessagesTable {
+  id: Generated<string>;
+  session_id: string;
+  at: Generated<Date>;
+  role: 'user' | 'bot';
+  text: string;
+  kind: string | null;
+  entry_id: string | null;
+  confidence: number | null;
+  choices: ColumnType<unknown, string | null | undefined, string | null>;
+  helpful: boolean | null;
+  feedback_at: Date | null;
+}
+
+export interface ChatRequestsTable {
+  id: Generated<string>;
+  session_id: string;
+  channel: string;
+  text: string;
+  phone_encrypted: string | null;
+  phone_masked: string | null;
+  ticket_id: string | null;
+  ticket_number: string | null;
+  status: Generated<'open' | 'ticketed'>;
+  created_at: CreatedAt;
+}
+
+export interface ChatSmsInboundTable {
+  message_sid: string;
+  session_id: string | null;
+  reply: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ChatRateLimitsTable {
+  key: string;
+  window_start: Date;
+  count: number;
+}
+
 export interface Database {
   app_meta: AppMetaTable;
   departments: DepartmentsTable;
@@ -106,4 +545,32 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
+  ticket_categories: TicketCategoriesTable;
+  ticket_number_sequences: TicketNumberSequencesTable;
+  tickets: TicketsTable;
+  ticket_assignments: TicketAssignmentsTable;
+  ticket_events: TicketEventsTable;
+  ticket_deadline_rules: TicketDeadlineRulesTable;
+  calendar_overrides: CalendarOverridesTable;
+  ticket_notifications: TicketNotificationsTable;
+  calls: CallsTable;
+  call_events: CallEventsTable;
+  webhook_events: WebhookEventsTable;
+  agent_states: AgentStatesTable;
+  agent_state_changes: AgentStateChangesTable;
+  call_offers: CallOffersTable;
+  call_legs: CallLegsTable;
+  blocked_numbers: BlockedNumbersTable;
+  caller_warnings: CallerWarningsTable;
+  missed_calls: MissedCallsTable;
+  voicemails: VoicemailsTable;
+  call_recordings: CallRecordingsTable;
+  kb_entries: KbEntriesTable;
+  kb_entry_versions: KbEntryVersionsTable;
+  kb_gaps: KbGapsTable;
+  chat_sessions: ChatSessionsTable;
+  chat_messages: ChatMessagesTable;
+  chat_requests: ChatRequestsTable;
+  chat_sms_inbound: ChatSmsInboundTable;
+  chat_rate_limits: ChatRateLimitsTable;
 }

@@ -17,7 +17,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embe
 import { migrateJobQueue, startWorker, type Worker } from './platform/jobs.ts';
 import { createHttpApp } from './platform/http/app.ts';
 import type { RouteSpec } from './platform/http/route.ts';
-import { createRealtime, type Realtime } from './platform/realtime.ts';
+import { createRealtime } from './platform/realtime.ts';
 import { isPortTaken } from './platform/net.ts';
 import { createPiiVault, newDataKey } from './platform/pii.ts';
 import { loadOrCreateSecret } from './platform/secrets.ts';
@@ -28,6 +28,7 @@ import { platformModules } from './modules/registry.ts';
 import { connectTwilio, type TwilioConnection } from './adapters/twilio/client.ts';
 import { createTwilioSmsSender } from './adapters/twilio/sms.ts';
 import { twilioWebhookRouter } from './adapters/twilio/webhook.ts';
+import { createSimulatedSoftphones, createTwilioTelephony } from './adapters/twilio/telephony.ts';
 import { createGoogleSpeechToText } from './adapters/google-speech/index.ts';
 import { startCarrierSim, type CarrierSim } from '../../tools/carrier-sim/index.ts';
 import { seedDemoOnce } from './seed/demo.ts';
@@ -51,13 +52,20 @@ export type Platform = {
 };
 
 export async function startPlatform(config: Config, logger: Logger): Promise<Platform> {
+  // Decide the HTTP port before starting anything, so a taken PORT fails fast with nothing to undo.
+  const chosenPort = config.roles.web ? await choosePort(config) : undefined;
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), database: 'hotline', logger });
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   const pool = createPool(databaseUrl, config.dbPoolSize, (err) => logger.warn({ err }, 'database connection failed'));
   const db = createDb(pool);
-  const cleanups: (() => Promise<void>)[] = [];
+  // What has been started, newest first; stopping (or a failed start) runs it in this order, so HTTP stops
+  // accepting before the worker stops, and PostgreSQL stops last.
+  const teardown: (() => Promise<void>)[] = [() => db.destroy(), async () => void (await embedded?.stop())];
+  const runTeardown = async () => {
+    for (const step of teardown.splice(0)) await withTimeout(step(), 10_000).catch((err: unknown) => logger.warn({ err }, 'shutdown step failed'));
+  };
 
   try {
     const applied = await migrateToLatest(db);
@@ -79,8 +87,14 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
       },
       publicUrl: config.publicUrl ?? 'http://127.0.0.1',
     };
-    if (ctx.ports.speech) cleanups.push(async () => (ctx.ports.speech as { close?: () => Promise<void> }).close?.());
+    const speech = ctx.ports.speech as { close?: () => Promise<void> } | undefined;
+    if (speech?.close) teardown.unshift(() => speech.close!());
     const demoSeeded = config.seedDemo ? await seedDemoOnce(ctx, config.demoPassword) : false;
+    // Modules that must be ready before traffic (the call flows: a bad flow file stops the start here).
+    for (const m of platformModules) {
+      const stopModule = await m.start?.(ctx, { databaseUrl });
+      if (stopModule) teardown.unshift(stopModule);
+    }
 
     const worker: Worker | undefined = config.roles.worker
       ? await startWorker({
@@ -91,6 +105,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
           logger: logger.child({ role: 'worker' }),
         })
       : undefined;
+    if (worker) teardown.unshift(() => worker.stop());
 
     const isReady = async () => {
       const database = await pingDatabase(db).then(() => true, () => false);
@@ -101,8 +116,6 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
       };
     };
 
-    let httpServer: http.Server | undefined;
-    let realtime: Realtime | undefined;
     let port: number | undefined;
     let carrierSim: CarrierSim | undefined;
     // The simulator's token is made per start: it lives in this process only.
@@ -113,19 +126,29 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
       const twilioRouter = twilioWebhookRouter({ authToken: () => webhookToken, publicUrl: config.publicUrl });
       for (const m of platformModules) m.webhooks?.(ctx, twilioRouter);
       const app = createHttpApp({ logger, routes, authenticate, consoleDir, extraRouters: [{ path: '/twilio', router: twilioRouter as express.Router }] });
-      httpServer = http.createServer(app);
+      const server = http.createServer(app);
       // Keep-alive sockets must not hold a shutdown open for long.
-      httpServer.keepAliveTimeout = 5_000;
-      realtime = createRealtime({ httpServer, pool, authenticate, logger });
-      ctx.publish = realtime;
-      port = await listen(httpServer, config);
+      server.keepAliveTimeout = 5_000;
+      const io = createRealtime({ httpServer: server, pool, authenticate, logger });
+      ctx.publish = io;
+      teardown.unshift(async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await io.close();
+        // In-flight requests get a few seconds to finish; then their connections are cut.
+        const timer = setTimeout(() => server.closeAllConnections(), 5_000);
+        if (server.listening) await closed;
+        clearTimeout(timer);
+      });
+      port = await listen(server, chosenPort!, config.host);
     }
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const url = port === undefined ? undefined : `http://${host}:${port}`;
     ctx.publicUrl = config.publicUrl?.replace(/\/$/, '') ?? url ?? ctx.publicUrl;
 
     if (config.telephony.mode === 'twilio') {
-      twilio = connectTwilio({ ...config.telephony });
+      twilio = connectTwilio({ ...config.telephony, timeoutMs: config.telephony.restTimeoutMs });
+      if (config.telephony.simulatorUrl) ctx.ports.softphones = createSimulatedSoftphones(config.telephony.simulatorUrl);
     } else if (url) {
       const accountSid = `AC${randomBytes(16).toString('hex')}`;
       carrierSim = await startCarrierSim({
@@ -135,9 +158,13 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
         voiceStatusUrl: `${ctx.publicUrl}/twilio/voice/status`,
         smsUrl: `${ctx.publicUrl}/twilio/sms/incoming`,
         hotlineNumber: config.telephony.hotlineNumber,
+        timeScale: config.telephony.timeScale,
         log: { info: () => {}, debug: () => {}, warn: (m: string) => logger.warn({ sim: true }, m), error: (m: string) => logger.error({ sim: true }, m) } as never,
       });
-      twilio = connectTwilio({ accountSid, authToken: webhookToken, hotlineNumber: config.telephony.hotlineNumber, simulatorUrl: carrierSim.url });
+      const sim = carrierSim;
+      teardown.unshift(() => sim.stop());
+      twilio = connectTwilio({ accountSid, authToken: webhookToken, hotlineNumber: config.telephony.hotlineNumber, simulatorUrl: carrierSim.url, timeoutMs: config.telephony.restTimeoutMs });
+      ctx.ports.softphones = createSimulatedSoftphones(carrierSim.url);
       if (config.env !== 'test') {
         mkdirSync(config.dataDir, { recursive: true });
         writeFileSync(path.join(config.dataDir, 'carrier-sim.json'), JSON.stringify({ url: carrierSim.url }));
@@ -145,30 +172,20 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
     }
 
     if (twilio) ctx.ports.sms = createTwilioSmsSender(twilio);
+    if (twilio) {
+      const simulated = config.telephony.mode === 'simulator' || Boolean(config.telephony.simulatorUrl);
+      ctx.ports.telephony = createTwilioTelephony(twilio, {
+        mode: simulated ? 'simulator' : 'twilio',
+        voice: config.telephony.mode === 'twilio' ? config.telephony : undefined,
+      });
+    }
 
     let stopping: Promise<void> | undefined;
-    const stop = () =>
-      (stopping ??= (async () => {
-        if (httpServer) {
-          const closed = new Promise<void>((resolve) => httpServer!.close(() => resolve()));
-          httpServer.closeIdleConnections();
-          await realtime?.close();
-          // In-flight requests get a few seconds to finish; then their connections are cut.
-          const timer = setTimeout(() => httpServer!.closeAllConnections(), 5_000);
-          await closed;
-          clearTimeout(timer);
-        }
-        await carrierSim?.stop();
-        await worker?.stop();
-        for (const cleanup of cleanups) await cleanup().catch(() => undefined);
-        await db.destroy();
-        await embedded?.stop();
-      })());
+    const stop = () => (stopping ??= runTeardown());
 
     return { ctx, url, port, databaseUrl, embedded, carrierSim, twilio, demoSeeded, isReady, stop };
   } catch (error) {
-    await db.destroy().catch(() => undefined);
-    await embedded?.stop().catch(() => undefined);
+    await runTeardown();
     throw error;
   }
 }
@@ -183,24 +200,40 @@ function createSpeechPort(config: Config) {
 }
 
 /**
- * Listens on PORT when it is set (and says exactly what to do when it is taken), otherwise on 3000 or the next
- * free port after it, so a crashed earlier run holding 3000 does not stop this one.
+ * PORT when it is set (saying exactly what to do when it is taken), otherwise 3000 or the next free port
+ * after it, so a crashed earlier run holding 3000 does not stop this one.
  */
-async function listen(server: http.Server, config: Config): Promise<number> {
-  let port = config.port ?? 3000;
-  if (config.port === undefined) {
-    while (port < 3100 && (await isPortTaken(port, config.host))) port++;
-  } else if (config.port !== 0 && (await isPortTaken(config.port, config.host))) {
-    throw new StartError(
-      `端口 ${config.port} 已被占用：请结束占用它的进程（lsof -i :${config.port}），或换一个 PORT，或不设 PORT 让平台自动选择 ` +
-        `(port ${config.port} is in use: stop the process holding it, pick another PORT, or leave PORT unset to choose a free one)`,
-    );
+async function choosePort(config: Config): Promise<number> {
+  if (config.port === 0) return 0;
+  if (config.port !== undefined) {
+    if (await isPortTaken(config.port, config.host)) {
+      throw new StartError(
+        `端口 ${config.port} 已被占用：请结束占用它的进程（lsof -i :${config.port}），或换一个 PORT，或不设 PORT 让平台自动选择 ` +
+          `(port ${config.port} is in use: stop the process holding it, pick another PORT, or leave PORT unset to choose a free one)`,
+      );
+    }
+    return config.port;
   }
+  let port = 3000;
+  while (port < 3100 && (await isPortTaken(port, config.host))) port++;
+  return port;
+}
+
+async function listen(server: http.Server, port: number, host: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, config.host, () => resolve());
+    server.listen(port, host, () => resolve());
   });
   return (server.address() as { port: number }).port;
+}
+
+/** A shutdown step that hangs must not keep the process (and PostgreSQL) up forever. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`shutdown step took over ${ms} ms`)), ms))),
+  ]);
 }
 
 /** A start-up failure whose message is the whole story: printed as one line, no stack. */

@@ -10,6 +10,10 @@ import { auditRoutes } from './audit/index.ts';
 import { authJobs, authRoutes } from './auth/index.ts';
 import { authSchedule } from './auth/auth.jobs.ts';
 import { directoryRoutes } from './directory/index.ts';
+import { ticketJobs, ticketRoutes } from './tickets/index.ts';
+import { callsModule } from './telephony/index.ts';
+import { knowledgeModule } from './knowledge/index.ts';
+import { chatModule } from './chat/index.ts';
 
 export type PlatformModule = {
   name: string;
@@ -18,10 +22,19 @@ export type PlatformModule = {
   webhooks?(ctx: AppContext, router: Router): void;
   jobs?(ctx: AppContext): JobDefinition[];
   schedule?: { job: string; cron: string }[];
+  /**
+   * Runs once at start-up, before traffic; a throw stops the start with its message. May return a stop
+   * function, run at shutdown before the database pool closes (e.g. a dedicated LISTEN connection).
+   */
+  start?(ctx: AppContext, runtime: { databaseUrl: string }): Promise<void | (() => Promise<void>)>;
 };
 
 export const platformModules: PlatformModule[] = [
   { name: 'auth', routes: authRoutes, jobs: authJobs, schedule: authSchedule },
   { name: 'directory', routes: directoryRoutes },
   { name: 'audit', routes: auditRoutes },
+  { name: 'tickets', routes: ticketRoutes, jobs: ticketJobs },
+  callsModule,
+  knowledgeModule,
+  chatModule,
 ];

@@ -8,10 +8,16 @@ import { recordAudit } from '../platform/audit.ts';
 import { hashPassword } from '../modules/auth/index.ts';
 import { insertDepartment, insertUser, replaceSkills } from '../modules/directory/index.ts';
 import { demoDepartments, demoUsers } from './demo-data.ts';
+import { seedDemoTickets } from './demo-tickets.ts';
+import { importSampleContentOnce } from '../modules/knowledge/index.ts';
 
-export async function seedDemoOnce(ctx: Pick<AppContext, 'db' | 'logger'>, password: string): Promise<boolean> {
+export async function seedDemoOnce(ctx: AppContext, password: string): Promise<boolean> {
   const done = await ctx.db.selectFrom('app_meta').select('key').where('key', '=', 'demo_seeded_at').executeTakeFirst();
-  if (done) return false;
+  if (done) {
+    // A database seeded before the work-order module existed still gets its demo tickets (once).
+    await seedDemoTickets(ctx);
+    return false;
+  }
   // All demo accounts share one password; each still gets its own salted hash.
   const hashes = await Promise.all(demoUsers.map(() => hashPassword(password)));
   await ctx.db.transaction().execute(async (trx) => {
@@ -47,5 +53,8 @@ export async function seedDemoOnce(ctx: Pick<AppContext, 'db' | 'logger'>, passw
     });
   });
   ctx.logger.info({ departments: demoDepartments.length, users: demoUsers.length }, 'demo data seeded');
+  await seedDemoTickets(ctx);
+  // The sample knowledge base (also imported on first start without the demo; idempotent either way).
+  await importSampleContentOnce(ctx);
   return true;
 }

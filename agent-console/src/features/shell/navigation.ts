@@ -4,7 +4,7 @@
  * The console holds no role logic: the server's `user.abilities` decides what appears.
  */
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-import { ApartmentOutlined, AuditOutlined, HomeOutlined, TeamOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, BookOutlined, CommentOutlined, FileSearchOutlined, HomeOutlined, QuestionCircleOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
 
 export type NavigationItem = {
   /** Route path, also the menu key. */
@@ -36,6 +36,46 @@ export const NAVIGATION: readonly NavigationItem[] = [
     labelKey: 'nav.users',
     descriptionKey: 'home.features.users',
     page: lazy(() => import('../directory/UsersPage.tsx')),
+  },
+  {
+    path: '/knowledge/search',
+    ability: 'knowledge.search',
+    icon: FileSearchOutlined,
+    labelKey: 'nav.knowledgeSearch',
+    descriptionKey: 'home.features.knowledgeSearch',
+    page: lazy(() => import('../knowledge/KnowledgeSearchPage.tsx')),
+  },
+  {
+    path: '/knowledge/entries',
+    ability: 'knowledge.manage',
+    icon: BookOutlined,
+    labelKey: 'nav.knowledge',
+    descriptionKey: 'home.features.knowledge',
+    page: lazy(() => import('../knowledge/KnowledgeEntriesPage.tsx')),
+  },
+  {
+    path: '/knowledge/review',
+    ability: 'knowledge.review',
+    icon: SafetyCertificateOutlined,
+    labelKey: 'nav.knowledgeReview',
+    descriptionKey: 'home.features.knowledgeReview',
+    page: lazy(() => import('../knowledge/KnowledgeReviewPage.tsx')),
+  },
+  {
+    path: '/knowledge/gaps',
+    ability: 'knowledge.curate',
+    icon: QuestionCircleOutlined,
+    labelKey: 'nav.knowledgeGaps',
+    descriptionKey: 'home.features.knowledgeGaps',
+    page: lazy(() => import('../knowledge/KnowledgeGapsPage.tsx')),
+  },
+  {
+    path: '/chat/conversations',
+    ability: 'chat.read',
+    icon: CommentOutlined,
+    labelKey: 'nav.chat',
+    descriptionKey: 'home.features.chat',
+    page: lazy(() => import('../chat/ChatConversationsPage.tsx')),
   },
   {
     path: '/audit',

@@ -16,9 +16,9 @@ export type TwilioConnection = {
   hotlineNumber: string;
 };
 
-export function connectTwilio(options: { accountSid: string; authToken: string; hotlineNumber: string; simulatorUrl?: string }): TwilioConnection {
+export function connectTwilio(options: { accountSid: string; authToken: string; hotlineNumber: string; simulatorUrl?: string; timeoutMs?: number }): TwilioConnection {
   const client = options.simulatorUrl
-    ? twilio(options.accountSid, options.authToken, { httpClient: createSimHttpClient(options.simulatorUrl) as never })
-    : twilio(options.accountSid, options.authToken, { autoRetry: true, maxRetries: 3 });
+    ? twilio(options.accountSid, options.authToken, { httpClient: createSimHttpClient(options.simulatorUrl, { defaultTimeoutMs: options.timeoutMs }) as never })
+    : twilio(options.accountSid, options.authToken, { autoRetry: true, maxRetries: 3, ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) });
   return { client, accountSid: options.accountSid, authToken: options.authToken, hotlineNumber: options.hotlineNumber };
 }

@@ -1,0 +1,76 @@
+/** Call rows → JSON for the console, shared by HTTP responses and socket events. Never the clear number. */
+import * as z from 'zod';
+import type { CallRow } from './calls.repository.ts';
+
+export const CallSchema = z
+  .object({
+    id: z.string(),
+    direction: z.enum(['inbound', 'callback']),
+    status: z.enum(['ivr', 'queued', 'offering', 'talking', 'voicemail', 'ended']),
+    outcome: z.string().nullable(),
+    callerMasked: z.string(),
+    repeatCaller: z.boolean(),
+    desk: z.string().nullable(),
+    priority: z.number(),
+    language: z.string(),
+    callbackRequested: z.boolean(),
+    agentId: z.string().nullable(),
+    answeredBy: z.string().nullable(),
+    offeredAt: z.string(),
+    queuedAt: z.string().nullable(),
+    answeredAt: z.string().nullable(),
+    abandonedAt: z.string().nullable(),
+    transferredAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    waitSeconds: z.number().nullable(),
+    talkSeconds: z.number().nullable(),
+    wrapUpCode: z.string().nullable(),
+    transferTarget: z.string().nullable(),
+    transcript: z.string().nullable(),
+  })
+  .meta({ id: 'Call' });
+export type CallJson = z.infer<typeof CallSchema>;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const num = (v: string | null) => (v === null ? null : Number(v));
+
+export function presentCall(row: CallRow): CallJson {
+  return {
+    id: row.id,
+    direction: row.direction,
+    status: row.status,
+    outcome: row.outcome,
+    callerMasked: row.caller_masked,
+    repeatCaller: row.repeat_caller,
+    desk: row.desk,
+    priority: row.priority,
+    language: row.language,
+    callbackRequested: row.callback_requested,
+    agentId: row.agent_id,
+    answeredBy: row.answered_by,
+    offeredAt: row.offered_at.toISOString(),
+    queuedAt: iso(row.queued_at),
+    answeredAt: iso(row.answered_at),
+    abandonedAt: iso(row.abandoned_at),
+    transferredAt: iso(row.transferred_at),
+    endedAt: iso(row.ended_at),
+    waitSeconds: num(row.wait_seconds),
+    talkSeconds: num(row.talk_seconds),
+    wrapUpCode: row.wrap_up_code,
+    transferTarget: row.transfer_target,
+    transcript: row.transcript,
+  };
+}
+
+export const EarlierCallSchema = z.object({
+  id: z.string(),
+  offeredAt: z.string(),
+  outcome: z.string().nullable(),
+  desk: z.string().nullable(),
+  talkSeconds: z.number().nullable(),
+  wrapUpCode: z.string().nullable(),
+});
+
+export function presentEarlierCall(row: { id: string; offered_at: Date; outcome: string | null; desk: string | null; talk_seconds: string | null; wrap_up_code: string | null }) {
+  return { id: row.id, offeredAt: row.offered_at.toISOString(), outcome: row.outcome, desk: row.desk, talkSeconds: num(row.talk_seconds), wrapUpCode: row.wrap_up_code };
+}

@@ -1,0 +1,28 @@
+/** What other modules and the registry use from telephony. */
+import type { Router } from 'express';
+import type { AppContext } from '../../context.ts';
+import { addJob } from '../../platform/jobs.ts';
+import { callsJobs, callsSchedule } from '../calls/calls.jobs.ts';
+import { callsRoutes } from '../calls/calls.routes.ts';
+import { routingRoutes } from '../routing/routing.routes.ts';
+import { loadCallFlows } from './telephony.flows.ts';
+import { telephonyRoutes } from './telephony.routes.ts';
+import { telephonyWebhooks } from './telephony.webhooks.ts';
+
+export { voiceUrl, conferenceName, agentIdentity } from './telephony.urls.ts';
+
+/**
+ * The calls platform module (telephony + calls + routing): webhooks, console API, jobs. At start-up the call
+ * flows are loaded (a bad flow stops the start) and the queue sweep is seeded.
+ */
+export const callsModule = {
+  name: 'calls',
+  routes: (ctx: AppContext) => [...telephonyRoutes(ctx), ...routingRoutes(ctx), ...callsRoutes(ctx)],
+  webhooks: (ctx: AppContext, router: Router) => telephonyWebhooks(ctx, router),
+  jobs: callsJobs,
+  schedule: callsSchedule,
+  async start(ctx: AppContext): Promise<void> {
+    await loadCallFlows(ctx);
+    await addJob(ctx.db, 'routing.sweep', {}, { jobKey: 'routing.sweep' });
+  },
+};

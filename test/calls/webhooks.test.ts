@@ -1,0 +1,123 @@
+/**
+ * The voice webhooks at the edge: signatures, retries, out-of-order and malformed callbacks, and carrier
+ * REST failures — none may duplicate a record or leave a caller stuck.
+ */
+import { expect } from 'chai';
+import twilio from 'twilio';
+import type { TestPlatform } from '../support/platform.ts';
+import { availableAgent, callBySid, startCallsPlatform, waitFor } from './support.ts';
+
+function sid(prefix: string): string {
+  return prefix + [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+describe('voice webhooks', function () {
+  this.timeout(60_000);
+  let platform: TestPlatform;
+
+  before(async () => {
+    platform = await startCallsPlatform();
+  });
+  after(async () => {
+    await platform?.stop();
+  });
+
+  /** Posts a webhook signed as the carrier would (or with a given signature). */
+  async function post(path: string, params: Record<string, string>, signature?: string) {
+    const url = `${platform.url}/twilio/voice/${path}`;
+    const sig = signature ?? twilio.getExpectedTwilioSignature(platform.twilio!.authToken, url, params);
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sig }, body: new URLSearchParams(params) });
+    return { status: res.status, body: await res.text() };
+  }
+
+  it('refuses a forged or missing signature with 403 and records nothing', async () => {
+    const callSid = sid('CA');
+    const forged = await post('incoming', { CallSid: callSid, From: '+8613900000001' }, 'Zm9yZ2Vk');
+    expect(forged.status).to.equal(403);
+    const res = await fetch(`${platform.url}/twilio/voice/incoming`, { method: 'POST', body: new URLSearchParams({ CallSid: callSid }) });
+    expect(res.status).to.equal(403);
+    expect(await callBySid(platform, callSid)).to.equal(undefined);
+  });
+
+  it('answers a retried incoming webhook with the same TwiML and one call record', async () => {
+    const callSid = sid('CA');
+    const params = { CallSid: callSid, From: '+8613900000002', To: '+8612345' };
+    const [a, b] = await Promise.all([post('incoming', params), post('incoming', params)]);
+    const c = await post('incoming', params);
+    expect(a.status).to.equal(200);
+    expect(a.body).to.contain('12345政务服务便民热线');
+    expect(b.body).to.equal(a.body);
+    expect(c.body).to.equal(a.body);
+    const rows = await platform.ctx.db.selectFrom('calls').select('id').where('call_sid', '=', callSid).execute();
+    expect(rows).to.have.length(1);
+    const events = await platform.ctx.db.selectFrom('call_events').select('kind').where('call_id', '=', rows[0]!.id).execute();
+    expect(events.filter((e) => e.kind === 'arrived')).to.have.length(1);
+  });
+
+  it('handles out-of-order callbacks: a final status twice, then a late gather, leave one ended call', async () => {
+    const callSid = sid('CA');
+    const first = await post('incoming', { CallSid: callSid, From: '+8613900000003' });
+    const gatherUrl = /action="[^"]*\/twilio\/voice\/(gather\?[^"]+)"/.exec(first.body)![1]!.replace(/&amp;/g, '&');
+    // The carrier reports the end before (and again after) the caller's key arrives.
+    expect((await post('status', { CallSid: callSid, CallStatus: 'completed' })).status).to.equal(204);
+    expect((await post('status', { CallSid: callSid, CallStatus: 'completed' })).status).to.equal(204);
+    const late = await post(gatherUrl, { CallSid: callSid, Digits: '2' });
+    expect(late.status).to.equal(200);
+    expect(late.body).to.contain('<Hangup');
+    const row = await callBySid(platform, callSid);
+    expect(row?.status).to.equal('ended');
+    expect(row?.outcome).to.equal('ivr_ended');
+    expect(row?.queued_at).to.equal(null);
+    // A status for a call never seen changes nothing and is not an error.
+    expect((await post('status', { CallSid: sid('CA'), CallStatus: 'completed' })).status).to.equal(204);
+  });
+
+  it('answers malformed parameters with 400, or with an apology and the general queue when a caller is on the line', async () => {
+    const noSid = await post('status', { CallStatus: 'completed' });
+    expect(noSid.status).to.equal(400);
+    const callSid = sid('CA');
+    await post('incoming', { CallSid: callSid, From: '+8613900000004' });
+    const bad = await post('gather?call=not-a-uuid&seq=x', { CallSid: callSid, Digits: '1' });
+    expect(bad.status).to.equal(200);
+    expect(bad.body).to.contain('抱歉');
+    expect(bad.body).to.match(/<Enqueue[^>]*>hotline-general<\/Enqueue>/);
+    const row = await callBySid(platform, callSid);
+    expect(row?.status).to.equal('queued');
+    expect(row?.desk).to.equal('general');
+    expect(row?.failure).to.equal('malformed parameters');
+    // The caller hangs up: the rescued call ends as abandoned and goes on the callback list.
+    await post('status', { CallSid: callSid, CallStatus: 'completed' });
+    const ended = await callBySid(platform, callSid);
+    expect(ended?.outcome).to.equal('abandoned');
+    const missed = await platform.ctx.db.selectFrom('missed_calls').select(['reason', 'status']).where('call_id', '=', ended!.id).execute();
+    expect(missed).to.have.length(1);
+    // Settled here so the automatic callback job does not call this (fake) number in the next test.
+    await platform.ctx.db.updateTable('missed_calls').set({ status: 'completed' }).where('call_id', '=', ended!.id).execute();
+  });
+
+  it('keeps a caller whose offer failed at the carrier (REST 500, then a timeout) and connects them once it recovers', async () => {
+    const sim = platform.carrierSim!;
+    sim.failNext({ path: '/Participants.json', method: 'POST', status: 500 });
+    sim.failNext({ path: '/Participants.json', method: 'POST', status: 'timeout' });
+    const agent = await availableAgent(platform);
+    const call = sim.placeCall({ from: '13900000005', hangupAfter: 2 });
+    const answered = await waitFor(
+      'the caller to reach the agent after the faults',
+      async () => {
+        const row = await callBySid(platform, call.callSid);
+        return row?.answered_at ? row : undefined;
+      },
+      20_000,
+    );
+    expect(answered.answered_by).to.equal(agent.id);
+    expect(answered.offer_failures).to.equal(2);
+    const offers = await platform.ctx.db.selectFrom('call_offers').select('status').where('call_id', '=', answered.id).orderBy('offered_at').execute();
+    expect(offers.slice(0, 2).map((o) => o.status)).to.deep.equal(['failed', 'failed']);
+    expect(offers.slice(2).map((o) => o.status)).to.have.length(1).and.to.satisfy((s: string[]) => ['accepted', 'ended'].includes(s[0]!));
+    await call.done;
+    const ended = await waitFor('the call to end', async () => ((await callBySid(platform, call.callSid))?.status === 'ended' ? callBySid(platform, call.callSid) : undefined));
+    expect(ended?.outcome).to.equal('answered');
+    const state = await platform.ctx.db.selectFrom('agent_states').select('state').where('user_id', '=', agent.id).executeTakeFirstOrThrow();
+    expect(state.state).to.equal('available');
+  });
+});

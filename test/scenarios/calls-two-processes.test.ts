@@ -1,0 +1,98 @@
+/**
+ * Two server processes on one database serving many calls: process A takes the carrier's webhooks (its
+ * simulator), process B shares the simulator and routes too (agents set their state through either, and B
+ * answers the agent-leg callbacks of the offers it makes). No agent may ever hold two calls at once.
+ *
+ * CALLS_LOAD_CALLS (default 200; the target is 1000) and CALLS_LOAD_AGENTS (default 20) size the run.
+ */
+import { expect } from 'chai';
+import { sql } from 'kysely';
+import { loadConfig } from '../../server/src/config.ts';
+import { createLogger } from '../../server/src/platform/logger.ts';
+import { startPlatform, type Platform } from '../../server/src/server.ts';
+import { buildUser, signIn } from '../support/factories.ts';
+import { apiClient, type TestPlatform } from '../support/platform.ts';
+import { FAST_ENV, startCallsPlatform, waitFor } from '../calls/support.ts';
+
+const CALLS = Number(process.env.CALLS_LOAD_CALLS ?? 200);
+const AGENTS = Number(process.env.CALLS_LOAD_AGENTS ?? 20);
+
+describe('scenario: two server processes, one database, many calls', function () {
+  this.timeout(Math.max(120_000, CALLS * 600));
+  let a: TestPlatform;
+  let b: Platform;
+
+  before(async () => {
+    a = await startCallsPlatform({ DB_POOL_SIZE: '20', WORKER_CONCURRENCY: '8' });
+    const config = loadConfig({
+      ...FAST_ENV,
+      NODE_ENV: 'test',
+      DATABASE_URL: a.databaseUrl,
+      PORT: '0',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      SEED_DEMO: '0',
+      DB_POOL_SIZE: '20',
+      WORKER_CONCURRENCY: '8',
+      TWILIO_ACCOUNT_SID: a.carrierSim!.accountSid,
+      TWILIO_AUTH_TOKEN: a.twilio!.authToken,
+      TWILIO_HOTLINE_NUMBER: a.carrierSim!.hotlineNumber,
+      CARRIER_SIM_URL: a.carrierSim!.url,
+    });
+    b = await startPlatform(config, createLogger(config.logLevel));
+  });
+  after(async () => {
+    await b?.stop();
+    await a?.stop();
+  });
+
+  it(`serves ${CALLS} calls with ${AGENTS} agents, never giving an agent two calls at once`, async () => {
+    const apiB = apiClient(b.url!);
+    for (let i = 0; i < AGENTS; i++) {
+      const user = await buildUser(a.ctx.db, { skills: [{ skill: 'general', level: 3 }] });
+      const api = i % 2 === 0 ? a.api : apiB;
+      const { accessToken } = await signIn(api, user);
+      const res = await api.request('PUT', '/api/agents/me/state', { token: accessToken, body: { state: 'available', simulatorAnswer: 'auto' } });
+      expect(res.status).to.equal(200);
+    }
+    const started = Date.now();
+    const handles = [];
+    for (let i = 0; i < CALLS; i++) {
+      handles.push(a.carrierSim!.placeCall({ from: `1390000${String(i).padStart(4, '0')}`, hangupAfter: 2 }));
+      if (i % 25 === 24) await new Promise((r) => setTimeout(r, 100));
+    }
+    const summaries = await Promise.all(handles.map((h) => h.done));
+    const ended = await waitFor(
+      'every call record to end',
+      async () => {
+        const row = await a.ctx.db.selectFrom('calls').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'ended').executeTakeFirstOrThrow();
+        return row.n === CALLS ? row.n : undefined;
+      },
+      30_000,
+    );
+    const seconds = (Date.now() - started) / 1000;
+    expect(ended).to.equal(CALLS);
+    expect(summaries.every((s) => s.talkSeconds > 0)).to.equal(true);
+
+    const outcomes = await a.ctx.db.selectFrom('calls').select(['outcome', sql<number>`count(*)::int`.as('n')]).groupBy('outcome').execute();
+    expect(outcomes).to.deep.equal([{ outcome: 'answered', n: CALLS }]);
+
+    // The core promise: an agent's offers never overlap in time (no second call while ringing or talking).
+    const overlaps = await sql<{ n: number }>`
+      select count(*)::int as n from call_offers x join call_offers y
+        on x.agent_id = y.agent_id and x.id < y.id
+       and x.offered_at < coalesce(y.ended_at, now()) and y.offered_at < coalesce(x.ended_at, now())`.execute(a.ctx.db);
+    expect(overlaps.rows[0]!.n).to.equal(0);
+    // And from the state log: an agent only starts ringing from available.
+    const bad = await sql<{ n: number }>`select count(*)::int as n from agent_state_changes where to_state = 'ringing' and from_state <> 'available'`.execute(a.ctx.db);
+    expect(bad.rows[0]!.n).to.equal(0);
+
+    // Both processes made offers (B handles the agent-leg callbacks of its own offers).
+    const offersByCallbackHost = await a.ctx.db.selectFrom('call_offers').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'ended').executeTakeFirstOrThrow();
+    expect(offersByCallbackHost.n).to.be.greaterThanOrEqual(CALLS);
+    const perAgent = await a.ctx.db.selectFrom('calls').select(['answered_by', sql<number>`count(*)::int`.as('n')]).groupBy('answered_by').execute();
+    expect(perAgent.length).to.be.greaterThan(1);
+    const webhooksB = await a.ctx.db.selectFrom('webhook_events').select(sql<number>`count(*)::int`.as('n')).where('event', '=', 'agent-leg:answered').executeTakeFirstOrThrow();
+    expect(webhooksB.n).to.equal(CALLS);
+    console.log(`      ${CALLS} calls, ${AGENTS} agents, 2 processes: ${seconds.toFixed(1)} s (${(CALLS / seconds).toFixed(1)} calls/s)`);
+  });
+});
