@@ -58,12 +58,18 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
     ? undefined
     : await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), database: 'hotline', logger });
   const databaseUrl = config.databaseUrl ?? embedded!.url;
-  const pool = createPool(databaseUrl, config.dbPoolSize, (err) => logger.warn({ err }, 'database connection failed'));
+  let stopping = false;
+  // A connection dropped by PostgreSQL is logged by its code and message only (the error carries the whole
+  // client, queries included). During shutdown the database closing its connections is expected.
+  const pool = createPool(databaseUrl, config.dbPoolSize, (err: Error & { code?: string }) => {
+    if (!(stopping && err.code === '57P01')) logger.warn({ code: err.code, message: err.message }, 'database connection failed');
+  });
   const db = createDb(pool);
   // What has been started, newest first; stopping (or a failed start) runs it in this order, so HTTP stops
   // accepting before the worker stops, and PostgreSQL stops last.
   const teardown: (() => Promise<void>)[] = [() => db.destroy(), async () => void (await embedded?.stop())];
   const runTeardown = async () => {
+    stopping = true;
     for (const step of teardown.splice(0)) await withTimeout(step(), 10_000).catch((err: unknown) => logger.warn({ err }, 'shutdown step failed'));
   };
 
@@ -180,8 +186,8 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
       });
     }
 
-    let stopping: Promise<void> | undefined;
-    const stop = () => (stopping ??= runTeardown());
+    let stopped: Promise<void> | undefined;
+    const stop = () => (stopped ??= runTeardown());
 
     return { ctx, url, port, databaseUrl, embedded, carrierSim, twilio, demoSeeded, isReady, stop };
   } catch (error) {
