@@ -57,7 +57,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       reason text not null check (reason in ('unanswered', 'low_confidence', 'unhelpful')),
       text text not null,
       normalised text not null,
-      best_entry_id uuid references kb_entries (id) on delete set null,
+      -- No foreign key (here and in chat_messages.entry_id): these record what a process's index held at the
+      -- time, and a reference to an entry removed since must not make the bot fail.
+      best_entry_id uuid,
       confidence real not null default 0,
       session_id uuid,
       resolved_at timestamptz,
@@ -93,7 +95,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       text text not null,
       -- Bot messages: what kind of answer (answer, choices, handoff, request_taken, status, notice …).
       kind text,
-      entry_id uuid references kb_entries (id) on delete set null,
+      entry_id uuid,
       confidence real,
       choices jsonb,
       helpful boolean,

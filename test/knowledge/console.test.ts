@@ -78,6 +78,8 @@ describe('knowledge and chat pages of the console in a browser', function () {
       const row = await platform.ctx.db.selectFrom('kb_entries').select(['state', 'department_code', 'live_version']).where('department_code', '=', 'gongan').where('is_sample', '=', false).executeTakeFirstOrThrow();
       expect(row).to.deep.equal({ state: 'published', department_code: 'gongan', live_version: 1 });
       // The gaps and conversations pages open for the supervisor.
+      await page.keyboard.press('Escape');
+      await page.locator('.ant-drawer-mask').waitFor({ state: 'detached' }).catch(() => {});
       await page.getByTestId('nav-knowledge-gaps').click();
       await page.getByTestId('knowledge-gaps-page').waitFor();
       await page.getByTestId('nav-chat-conversations').click();
