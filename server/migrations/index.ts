@@ -7,10 +7,16 @@ import * as m0001 from './0001_platform.ts';
 import * as m0002 from './0002_tickets.ts';
 import * as m0003 from './0003_calls.ts';
 import * as m0004 from './0004_knowledge.ts';
+import * as m0005 from './0005_surveys.ts';
+import * as m0006 from './0006_tickets_perf.ts';
+import * as m0007 from './0007_reports.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
   '0002_tickets': m0002,
   '0003_calls': m0003,
   '0004_knowledge': m0004,
+  '0005_surveys': m0005,
+  '0006_tickets_perf': m0006,
+  '0007_reports': m0007,
 };

@@ -535,6 +535,122 @@ export interface ChatRateLimitsTable {
   count: number;
 }
 
+// --- follow-up: surveys and post-call ratings (0005_surveys) ---
+export type SurveyOutcome = 'satisfied' | 'basically_satisfied' | 'unsatisfied' | 'unreachable' | 'declined';
+export type SurveyState = 'scheduled' | 'calling' | 'sms_sent' | 'awaiting_decision' | 'completed' | 'skipped' | 'cancelled';
+
+export interface SurveyPolicyTable {
+  id: Generated<number>;
+  sample_rates: ColumnType<Record<string, number>, string, string>;
+  delay_working_days: number;
+  calling_from: string;
+  calling_to: string;
+  calling_days: 'working' | 'every';
+  max_call_attempts: number;
+  attempt_spacing_minutes: number;
+  channels: ColumnType<Array<'phone' | 'sms'>, string[], string[]>;
+  sms_link_valid_hours: number;
+  post_call_rating: boolean;
+  record_comment: boolean;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface SurveysTable {
+  id: Generated<string>;
+  ticket_id: string;
+  round: number;
+  ticket_type: TicketTypeColumn;
+  department_id: string | null;
+  agent_id: string | null;
+  state: SurveyState;
+  outcome: SurveyOutcome | null;
+  answered_channel: 'phone' | 'sms' | null;
+  answered_at: Date | null;
+  comment: string | null;
+  comment_recording_sid: string | null;
+  comment_recording_url: string | null;
+  comment_transcript_status: 'pending' | 'done' | 'unavailable' | 'failed' | null;
+  comment_transcript_error: string | null;
+  call_attempts: Generated<number>;
+  sms_sent: Generated<boolean>;
+  next_attempt_at: Date | null;
+  decision: 'reopened' | 'closed' | null;
+  decision_note: string | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+  ticket_settled_at: Date | null;
+  skip_reason: string | null;
+  completed_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface SurveyAttemptsTable {
+  id: Generated<string>;
+  survey_id: string;
+  attempt_no: number;
+  channel: 'phone' | 'sms';
+  status: string;
+  call_sid: string | null;
+  answered_by: string | null;
+  ivr_state: Json | null;
+  ivr_seq: Generated<number>;
+  result: string | null;
+  error: string | null;
+  started_at: Generated<Date>;
+  ended_at: Date | null;
+}
+
+export interface SurveyLinksTable {
+  id: Generated<string>;
+  survey_id: string;
+  attempt_id: string;
+  token_hash: Buffer;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface SurveyWebhooksTable {
+  call_sid: string;
+  event: string;
+  response: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CallRatingsTable {
+  id: Generated<string>;
+  call_id: string;
+  agent_id: string | null;
+  call_sid: string;
+  status: 'asking' | 'rated' | 'no_answer' | 'failed';
+  rating: 'satisfied' | 'basically_satisfied' | 'unsatisfied' | null;
+  ivr_state: Json | null;
+  ivr_seq: Generated<number>;
+  created_at: CreatedAt;
+  rated_at: Date | null;
+}
+
+/** Open311 client keys (0006): only the SHA-256 of a key is stored. */
+export interface Open311ApiKeysTable {
+  id: Generated<string>;
+  name: string;
+  key_prefix: string;
+  key_hash: Buffer;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+/** Request windows of citizen-facing endpoints (0006). */
+export interface PublicRateLimitsTable {
+  key: string;
+  window_start: Date;
+  count: number;
+}
+
 export interface Database {
   app_meta: AppMetaTable;
   departments: DepartmentsTable;
@@ -573,4 +689,12 @@ export interface Database {
   chat_requests: ChatRequestsTable;
   chat_sms_inbound: ChatSmsInboundTable;
   chat_rate_limits: ChatRateLimitsTable;
+  open311_api_keys: Open311ApiKeysTable;
+  public_rate_limits: PublicRateLimitsTable;
+  survey_policy: SurveyPolicyTable;
+  surveys: SurveysTable;
+  survey_attempts: SurveyAttemptsTable;
+  survey_links: SurveyLinksTable;
+  survey_webhooks: SurveyWebhooksTable;
+  call_ratings: CallRatingsTable;
 }

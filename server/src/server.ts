@@ -25,6 +25,7 @@ import { AppError } from './platform/errors.ts';
 import { authenticateAccessToken, loadSigningSecret } from './modules/auth/index.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { platformModules } from './modules/registry.ts';
+import { observePool, timeWebhooks } from './modules/metrics/index.ts';
 import { connectTwilio, type TwilioConnection } from './adapters/twilio/client.ts';
 import { createTwilioSmsSender } from './adapters/twilio/sms.ts';
 import { twilioWebhookRouter } from './adapters/twilio/webhook.ts';
@@ -93,6 +94,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
       },
       publicUrl: config.publicUrl ?? 'http://127.0.0.1',
     };
+    observePool(ctx, pool);
     const speech = ctx.ports.speech as { close?: () => Promise<void> } | undefined;
     if (speech?.close) teardown.unshift(() => speech.close!());
     const demoSeeded = config.seedDemo ? await seedDemoOnce(ctx, config.demoPassword) : false;
@@ -130,6 +132,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
       const authenticate = (token: string, origin: Parameters<typeof authenticateAccessToken>[2]) => authenticateAccessToken(ctx, token, origin);
       const routes: RouteSpec[] = [...healthRoutes(isReady), ...platformModules.flatMap((m) => m.routes?.(ctx) ?? [])];
       const twilioRouter = twilioWebhookRouter({ authToken: () => webhookToken, publicUrl: config.publicUrl });
+      twilioRouter.use(timeWebhooks(ctx));
       for (const m of platformModules) m.webhooks?.(ctx, twilioRouter);
       const app = createHttpApp({ logger, routes, authenticate, consoleDir, extraRouters: [{ path: '/twilio', router: twilioRouter as express.Router }] });
       const server = http.createServer(app);

@@ -61,6 +61,8 @@ function seconds(v: string | undefined): number | undefined {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `agents N`: simulated agents signed in and answering (tools/carrier-sim/agents.ts has its own options).
+  if (argv[0] === 'agents') return (await import('./agents.ts')).runAgentsCli(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -9,7 +9,10 @@ import { ticketAbilities } from './tickets/index.ts';
 import { callsAbilities } from './calls/calls.policy.ts';
 import { knowledgeAbilities } from './knowledge/index.ts';
 import { chatAbilities } from './chat/chat.policy.ts';
+import { surveyAbilities } from './surveys/index.ts';
+import { open311Abilities } from './open311/index.ts';
+import { reportAbilities } from './reports/index.ts';
 
 export function abilitiesOf(actor: Subject): Record<string, boolean> {
-  return { ...directoryAbilities(actor), ...auditAbilities(actor), ...ticketAbilities(actor), ...callsAbilities(actor), ...knowledgeAbilities(actor), ...chatAbilities(actor) };
+  return { ...directoryAbilities(actor), ...auditAbilities(actor), ...ticketAbilities(actor), ...callsAbilities(actor), ...knowledgeAbilities(actor), ...chatAbilities(actor), ...surveyAbilities(actor), ...open311Abilities(actor), ...reportAbilities(actor) };
 }

@@ -14,6 +14,11 @@ import { ticketJobs, ticketRoutes } from './tickets/index.ts';
 import { callsModule } from './telephony/index.ts';
 import { knowledgeModule } from './knowledge/index.ts';
 import { chatModule } from './chat/index.ts';
+import { surveysModule } from './surveys/index.ts';
+import { publicStatusModule } from './public-status/index.ts';
+import { open311Module } from './open311/index.ts';
+import { reportsModule } from './reports/index.ts';
+import { metricsModule } from './metrics/index.ts';
 
 export type PlatformModule = {
   name: string;
@@ -37,4 +42,9 @@ export const platformModules: PlatformModule[] = [
   callsModule,
   knowledgeModule,
   chatModule,
+  surveysModule,
+  publicStatusModule,
+  open311Module,
+  reportsModule,
+  metricsModule,
 ];

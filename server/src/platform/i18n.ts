@@ -98,10 +98,35 @@ const catalog: Catalog = {
   'knowledge.action.reject': { 'zh-CN': '退回', en: 'send back' },
   'knowledge.action.archive': { 'zh-CN': '下线', en: 'archive' },
   'knowledge.action.restore': { 'zh-CN': '恢复', en: 'restore' },
+  'entity.survey': { 'zh-CN': '回访记录', en: 'survey' },
+  'entity.survey_link': { 'zh-CN': '评价链接', en: 'survey link' },
+  'surveys.error.link_used': { 'zh-CN': '该评价链接已使用，每个链接只能评价一次', en: 'This survey link has been used; each link takes one answer' },
+  'surveys.error.link_expired': { 'zh-CN': '该评价链接已过期', en: 'This survey link has expired' },
+  'surveys.error.decided': { 'zh-CN': '该回访已处理，无需再定责', en: 'This survey has already been decided' },
   'chat.error.token': { 'zh-CN': '会话凭证无效，请刷新页面重新开始', en: 'The conversation token is not valid; reload the page to start again' },
   'chat.error.rate_limited': {
     'zh-CN': '您发送得太快了，请 {seconds} 秒后再试。如有紧急情况请拨打 12345（危及生命财产安全请拨 110/119/120）',
     en: 'You are sending messages too fast; please try again in {seconds} seconds. For urgent matters call 12345 (emergencies: 110/119/120)',
+  },
+  'status.error.not_found': {
+    'zh-CN': '没有查到该工单：请核对工单编号和来电号码后四位（两项须同时正确）',
+    en: 'No ticket found: check the ticket number and the last four digits of your phone (both must be right)',
+  },
+  'status.error.rate_limited': {
+    'zh-CN': '查询过于频繁，请 {seconds} 秒后再试；也可拨打 12345 人工查询',
+    en: 'Too many lookups; please try again in {seconds} seconds, or call 12345',
+  },
+  'entity.open311_key': { 'zh-CN': 'Open311 接入密钥', en: 'Open311 API key' },
+  'open311.error.api_key': { 'zh-CN': 'api_key 缺失或无效', en: 'api_key is missing or not valid' },
+  'open311.error.service_code': { 'zh-CN': '缺少 service_code', en: 'service_code is required' },
+  'open311.error.unknown_service': { 'zh-CN': '没有这个服务类别：{code}', en: 'No such service_code: {code}' },
+  'open311.error.location': { 'zh-CN': '须提供 lat 和 long，或 address_string', en: 'lat and long, or address_string, are required' },
+  'open311.error.parameter': { 'zh-CN': '参数 {field} 有误：{issue}', en: 'Parameter {field} is invalid: {issue}' },
+  'open311.error.request_not_found': { 'zh-CN': '没有这个服务请求：{id}', en: 'No such service request: {id}' },
+  'open311.error.internal': { 'zh-CN': '服务器内部错误，错误编号 {errorId}', en: 'Internal server error, error id {errorId}' },
+  'open311.notice.received': {
+    'zh-CN': '已受理，编号 {number}。热线将转交承办单位办理，可凭编号查询进度。',
+    en: 'Received as {number}. The hotline will pass it to the department responsible; follow it by this number.',
   },
 };
 

@@ -61,6 +61,19 @@ export type ConferenceDial = {
   recordingStatusCallback?: string;
 };
 
+/** An outbound call the platform places (surveys). */
+export type OutboundCall = {
+  /** E.164 number. */
+  to: string;
+  /** The first document, fetched once the callee answers. */
+  url: string;
+  /** Gets initiated / ringing / answered / completed for this leg. */
+  statusCallback: string;
+  ringTimeoutSeconds: number;
+  /** Answering-machine detection: the document request then says `AnsweredBy` (human / machine_…). */
+  detectMachine: boolean;
+};
+
 /** The port. Every method throws `AppError('PROVIDER_FAILED')` when the carrier refuses or cannot be reached. */
 export interface TelephonyPort {
   readonly mode: 'twilio' | 'simulator';
@@ -70,6 +83,11 @@ export interface TelephonyPort {
   renderVoice(steps: VoiceStep[]): string;
   /** Rings a softphone or a phone into a conference (opened on first use). */
   dialIntoConference(input: ConferenceDial): Promise<{ legSid: string; conferenceSid: string | undefined }>;
+  /**
+   * An outbound call to a citizen (the callback survey): rings `to` from the hotline number, then runs the
+   * document at `url`. With `detectMachine`, the first request carries whether a person or a machine answered.
+   */
+  placeCall(input: OutboundCall): Promise<{ callSid: string }>;
   /** Makes a live leg fetch and run the document at `url` (leave the queue, join a conference). */
   redirectCall(callSid: string, url: string): Promise<void>;
   /** Ends a leg, ringing or answered. */

@@ -60,6 +60,25 @@ export function createTwilioTelephony(connection: TwilioConnection, options: { m
       }
     },
 
+    async placeCall(input) {
+      try {
+        const call = await client.calls.create({
+          to: input.to,
+          from: connection.hotlineNumber,
+          url: input.url,
+          method: 'POST',
+          timeout: input.ringTimeoutSeconds,
+          statusCallback: input.statusCallback,
+          statusCallbackMethod: 'POST',
+          statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+          ...(input.detectMachine ? { machineDetection: 'Enable' } : {}),
+        });
+        return { callSid: call.sid };
+      } catch (error) {
+        throw providerFailed('calls.create', error);
+      }
+    },
+
     async redirectCall(callSid, url) {
       try {
         await client.calls(callSid).update({ url, method: 'POST' });

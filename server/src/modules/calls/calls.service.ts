@@ -20,6 +20,7 @@ import { publishAgentState, publishCall, publishQueueChanged } from './calls.eve
 import { presentCall, presentEarlierCall } from './calls.presenter.ts';
 import { addCallEvent, findCall, listEarlierCalls, lockCall, updateCall, type CallRow } from './calls.repository.ts';
 import { canSupervise } from './calls.policy.ts';
+import { offerPostCallRating } from '../surveys/index.ts';
 
 function telephonyOf(ctx: AppContext) {
   if (!ctx.ports.telephony) throw new AppError('UNAVAILABLE', { params: { provider: 'telephony' } });
@@ -264,7 +265,8 @@ export async function transferToEmergency(ctx: AppContext, actor: UserActor, cal
 export async function hangupCall(ctx: AppContext, actor: UserActor, callId: string) {
   const call = await loadOwnCall(ctx, actor, callId);
   requireTalking(call);
-  await telephonyOf(ctx).hangupCall(call.call_sid!);
+  // Hook for modules/surveys (一次一评): the caller is moved to a one-key rating instead; hang up only if it cannot start.
+  if (!(await offerPostCallRating(ctx, { callId: call.id, callSid: call.call_sid!, agentId: call.agent_id ?? actor.id }))) await telephonyOf(ctx).hangupCall(call.call_sid!);
   await ctx.db.transaction().execute((trx) => addCallEvent(trx, call.id, 'hangup_requested', {}, actor.id));
   return { hungUp: true };
 }

@@ -7,6 +7,7 @@ import { callsRoutes } from '../calls/calls.routes.ts';
 import { routingRoutes } from '../routing/routing.routes.ts';
 import { loadCallFlows } from './telephony.flows.ts';
 import { telephonyRoutes } from './telephony.routes.ts';
+import { simPhoneRoutes } from './sim-phone.routes.ts';
 import { telephonyWebhooks } from './telephony.webhooks.ts';
 
 export { voiceUrl, conferenceName, agentIdentity } from './telephony.urls.ts';
@@ -17,7 +18,7 @@ export { voiceUrl, conferenceName, agentIdentity } from './telephony.urls.ts';
  */
 export const callsModule = {
   name: 'calls',
-  routes: (ctx: AppContext) => [...telephonyRoutes(ctx), ...routingRoutes(ctx), ...callsRoutes(ctx)],
+  routes: (ctx: AppContext) => [...telephonyRoutes(ctx), ...routingRoutes(ctx), ...callsRoutes(ctx), ...simPhoneRoutes(ctx)],
   webhooks: (ctx: AppContext, router: Router) => telephonyWebhooks(ctx, router),
   jobs: callsJobs,
   schedule: callsSchedule,

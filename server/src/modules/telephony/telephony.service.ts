@@ -28,6 +28,7 @@ import { publishCall, publishQueueChanged } from '../calls/calls.events.ts';
 import { changeAgentState, endOffer, overflowLongWaits, startWrapUp, triggerRouting, type StateChange } from '../routing/routing.service.ts';
 import { publishAgentState } from '../calls/calls.events.ts';
 import { flowOf } from './telephony.flows.ts';
+import { offerPostCallRating } from '../surveys/index.ts';
 import { conferenceName, voiceUrl } from './telephony.urls.ts';
 
 type After = () => Promise<void> | void;
@@ -639,7 +640,10 @@ async function agentLegEnded(ctx: AppContext, trx: Executor, offer: { id: string
     if (call.agent_id === offer.agent_id && call.call_sid && call.outcome !== 'transferred_out') {
       // The agent hung up: the call is over for the caller too.
       await addCallEvent(trx, call.id, 'agent_hung_up', { agentId: offer.agent_id });
-      after.push(() => ctx.ports.telephony?.hangupCall(call.call_sid!));
+      // Hook for modules/surveys (一次一评): the caller stays on for a one-key rating; hang up only if it cannot start.
+      after.push(async () => {
+        if (!(await offerPostCallRating(ctx, { callId: call.id, callSid: call.call_sid!, agentId: offer.agent_id }))) await ctx.ports.telephony?.hangupCall(call.call_sid!);
+      });
     } else if (call.target_agent_id === offer.agent_id) {
       await updateCall(trx, call.id, { target_agent_id: null });
       await addCallEvent(trx, call.id, 'consult_ended', { agentId: offer.agent_id });

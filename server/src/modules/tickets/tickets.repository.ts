@@ -92,8 +92,10 @@ export type TicketListFilters = {
   now: Date;
 };
 
-export async function listTickets(db: Executor, scope: TicketScope, f: TicketListFilters): Promise<TicketRow[]> {
-  let query = ticketSelect(db).where(scopeFilter(scope));
+type TicketSelect = ReturnType<typeof ticketSelect>;
+
+/** The list's filters, keyset and order on one branch of the list query. */
+function filterList(query: TicketSelect, f: TicketListFilters): TicketSelect {
   if (f.states?.length) query = query.where('t.state', 'in', f.states);
   if (f.type) query = query.where('t.type', '=', f.type as never);
   if (f.urgency) query = query.where('t.urgency', '=', f.urgency as never);
@@ -116,7 +118,33 @@ export async function listTickets(db: Executor, scope: TicketScope, f: TicketLis
   if (f.createdFrom) query = query.where('t.created_at', '>=', f.createdFrom);
   if (f.createdTo) query = query.where('t.created_at', '<', f.createdTo);
   if (f.before) query = query.where(sql<SqlBool>`(t.created_at, t.id) < (${f.before.createdAt}, ${f.before.id}::uuid)`);
-  return query.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc').limit(f.limit).execute();
+  return query.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc').limit(f.limit);
+}
+
+/**
+ * Tickets newest first. A department's list is two branches merged (its own assignments; child tickets it
+ * passed down), not `scopeFilter`'s OR of two EXISTS: the planner cannot turn an OR into semi-joins, so it
+ * hashed every assignment of the department (~50,000 rows at 1,000,000 tickets) on each call — 270 ms. Each
+ * branch is a plain semi-join that stops after one page (or starts from the department's few assignments
+ * when it has few), and the child branch walks the partial index of child tickets only.
+ */
+export async function listTickets(db: Executor, scope: TicketScope, f: TicketListFilters): Promise<TicketRow[]> {
+  if (scope.kind === 'all') return filterList(ticketSelect(db), f).execute();
+  const own = filterList(
+    ticketSelect(db).where(sql<SqlBool>`exists (select 1 from ticket_assignments sa where sa.ticket_id = t.id and sa.department_id = ${scope.departmentId}::uuid)`),
+    f,
+  );
+  const passedDown = filterList(
+    ticketSelect(db)
+      .where('t.parent_assignment_id', 'is not', null)
+      .where(sql<SqlBool>`exists (select 1 from ticket_assignments pa where pa.id = t.parent_assignment_id and pa.department_id = ${scope.departmentId}::uuid)`),
+    f,
+  );
+  // A ticket in both branches (a department passing work down to itself) is listed once.
+  const { rows } = await sql<TicketRow>`
+    select distinct on (u.created_at, u.id) u.* from ((${own}) union all (${passedDown})) u
+    order by u.created_at desc, u.id desc limit ${f.limit}`.execute(db);
+  return rows;
 }
 
 export async function childTickets(db: Executor, parentId: string) {

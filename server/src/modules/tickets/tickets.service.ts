@@ -592,6 +592,9 @@ export function passReview(ctx: AppContext, actor: Actor, ticketId: string, body
     }
     if (isChild) await resumeParentAfterChild(tx, lead!);
     if (!survey) await notifyCallersOfClosure(tx);
+    // Hook for modules/surveys (回访): its plan job applies the survey policy (sampling, next working day,
+    // calling hours) to this ticket. Enqueued here so it exists exactly when the ticket waits for a survey.
+    if (survey) await addJob(tx.trx, 'surveys.plan', { ticketId: tx.ticket.id }, { jobKey: `surveys.plan:${tx.ticket.id}` });
     return {
       to: survey ? 'pending_survey' : 'closed',
       ticketChanges: survey ? {} : { closure: 'handled', closed_at: tx.now },

@@ -1,0 +1,237 @@
+/**
+ * Calls benchmark: node bench/calls.bench.ts   (prints figures and ratios from one run; asserts nothing)
+ *
+ * The real platform (`startPlatform`: HTTP, socket.io, worker, carrier simulator) on an embedded PostgreSQL
+ * of its own (a temporary folder, removed afterwards). Load generators run in the same process, so every
+ * figure includes their share of the CPU — the baseline pays the same.
+ *
+ * (a) Webhooks: BENCH_WEBHOOK_CALLS simulated calls, 200 at a time, each a signed `voice/incoming` webhook
+ *     (call record, caller lookup, IVR document) then a signed `voice/status` completed callback; against a
+ *     bare Express route returning fixed TwiML (same signing, same client) measured in the same run.
+ *     Goal: throughput ratio ≥ 0.5, p99 < 20 ms.
+ * (b) Routing: 1,000 callers (carrier simulator, real IVR and queue) wait; 500 agents go available through
+ *     the API with auto-answering handsets (tools/carrier-sim/agents.ts) and take every call; then 200 more
+ *     calls arrive while agents are idle. Per offer: offered_at − max(call queued, agent available), from the
+ *     rows routing writes (the reservation; the carrier dial and the socket push follow it). Goal p99 < 50 ms.
+ * (c) One event to 1,000 connected console sockets (signed-in supervisors' room), 20 times: delivery time
+ *     from publish to each socket's handler. Goal p99 < 200 ms.
+ *
+ * Options: BENCH_WEBHOOK_CALLS (default 3000), BENCH_AGENTS (500), BENCH_WAITING (1000), BENCH_SOCKETS (1000).
+ */
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import express from 'express';
+import twilio from 'twilio';
+import { io as connectSocket, type Socket } from 'socket.io-client';
+import { sql } from 'kysely';
+import { loadConfig } from '../server/src/config.ts';
+import { startPlatform } from '../server/src/server.ts';
+import { startEmbeddedPostgres } from '../server/src/platform/db/embedded.ts';
+import { createLogger } from '../server/src/platform/logger.ts';
+import { hashPassword } from '../server/src/modules/auth/index.ts';
+import { insertUser, replaceSkills } from '../server/src/modules/directory/index.ts';
+import { startSimAgents } from '../tools/carrier-sim/agents.ts';
+import { percentile, runConcurrently, summarise, waitUntil } from './calls-support.ts';
+
+const WEBHOOK_CALLS = Number(process.env.BENCH_WEBHOOK_CALLS ?? 3000);
+const AGENTS = Number(process.env.BENCH_AGENTS ?? 500);
+const WAITING = Number(process.env.BENCH_WAITING ?? 1000);
+const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
+const CONCURRENCY = 200;
+const PASSWORD = 'Bench-Password-12345';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'hotline-calls-bench-'));
+chmodSync(dir, 0o755);
+const logger = createLogger('silent');
+const embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'postgres'), database: 'bench', logger });
+const config = loadConfig({
+  NODE_ENV: 'test',
+  DATABASE_URL: embedded.url,
+  PORT: '0',
+  LOG_LEVEL: 'silent',
+  SEED_DEMO: '0',
+  DB_POOL_SIZE: '40',
+  // Real time in the simulator (its wait loop would otherwise flood the webhooks); no wrap-up pause, calls
+  // back at any hour, a generous ring timeout (agents' handsets answer after one second).
+  SIM_TIME_SCALE: '1',
+  ACD_WRAP_UP_SECONDS: '0',
+  ACD_RING_TIMEOUT_SECONDS: '20',
+  CALLBACK_HOURS: '00:00-24:00',
+});
+const platform = await startPlatform(config, logger);
+const cleanups: (() => Promise<unknown>)[] = [];
+
+try {
+  const base = platform.url!;
+  const authToken = platform.twilio!.authToken;
+  const accountSid = platform.twilio!.accountSid ?? `AC${randomBytes(16).toString('hex')}`;
+
+  // ── (a) webhook throughput ───────────────────────────────────────────────────────────────────────────────
+  const twiml = '<?xml version="1.0" encoding="UTF-8"?><Response><Say language="zh-CN">您好，这里是12345政务服务便民热线</Say><Enqueue>general</Enqueue></Response>';
+  const bare = express();
+  bare.use(express.urlencoded({ extended: false }));
+  bare.post('/twilio/voice/incoming', (_req, res) => void res.type('text/xml').send(twiml));
+  bare.post('/twilio/voice/status', (_req, res) => void res.status(204).end());
+  const bareServer = http.createServer(bare);
+  await new Promise<void>((resolve) => bareServer.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => bareServer.close(resolve)));
+  const bareUrl = `http://127.0.0.1:${(bareServer.address() as { port: number }).port}`;
+
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const postSigned = (url: string, params: Record<string, string>) =>
+    new Promise<number>((resolve) => {
+      const body = new URLSearchParams(params).toString();
+      const req = http.request(url, {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), 'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, url, params) },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      // A keep-alive connection the server closed between runs: counted as a failure, not a crash.
+      req.on('error', () => resolve(0));
+      req.end(body);
+    });
+  const webhookRun = async (target: string, calls: number) => {
+    const latencies: number[] = [];
+    let failures = 0;
+    const started = performance.now();
+    await runConcurrently(calls, CONCURRENCY, async (i) => {
+      const callSid = `CA${randomBytes(16).toString('hex')}`;
+      const from = `+86139${String(10_000_000 + (i % 90_000_000)).padStart(8, '0')}`;
+      for (const [route, params] of [
+        ['/twilio/voice/incoming', { CallSid: callSid, AccountSid: accountSid, From: from, To: config.telephony.hotlineNumber, CallStatus: 'ringing', Direction: 'inbound' }],
+        ['/twilio/voice/status', { CallSid: callSid, AccountSid: accountSid, From: from, To: config.telephony.hotlineNumber, CallStatus: 'completed', CallDuration: '3' }],
+      ] as const) {
+        const t0 = performance.now();
+        const status = await postSigned(target + route, params);
+        latencies.push(performance.now() - t0);
+        if (status === 0 || status >= 300) failures++;
+      }
+    });
+    const seconds = (performance.now() - started) / 1000;
+    return { rps: latencies.length / seconds, latencies, failures };
+  };
+  await webhookRun(bareUrl, 400);
+  await webhookRun(base, 400); // warm-up: connections, plans, JIT
+  const bareRun = await webhookRun(bareUrl, WEBHOOK_CALLS);
+  const platformRun = await webhookRun(base, WEBHOOK_CALLS);
+  console.log(`(a) webhooks, ${WEBHOOK_CALLS} simulated calls × 2 signed webhooks (incoming + status), ${CONCURRENCY} at a time`);
+  console.log(`    bare Express, fixed TwiML:  ${bareRun.rps.toFixed(0)} req/s  ${summarise(bareRun.latencies)}`);
+  console.log(`    platform webhooks:          ${platformRun.rps.toFixed(0)} req/s  ${summarise(platformRun.latencies)}  (${platformRun.failures} non-2xx)`);
+  console.log(`    → throughput ratio ${(platformRun.rps / bareRun.rps).toFixed(2)} (goal ≥ 0.5), platform p99 ${percentile(platformRun.latencies, 0.99).toFixed(1)} ms (goal < 20 ms)`);
+  await sql`update calls set status = 'ended' where status not in ('ended')`.execute(platform.ctx.db).catch(() => undefined);
+
+  // ── (b) routing: 500 agents, 1,000 waiting calls ────────────────────────────────────────────────────────
+  const db = platform.ctx.db;
+  const hash = await hashPassword(PASSWORD);
+  const accounts: { username: string; password: string }[] = [];
+  for (let i = 0; i < AGENTS; i++) {
+    const username = `benchagent${String(i).padStart(4, '0')}`;
+    const { id } = await insertUser(db, { username, displayName: `压测坐席${i}`, employeeNo: null, role: 'agent', departmentId: null, passwordHash: hash });
+    await replaceSkills(db, id, [{ skill: 'general', level: 3 }]);
+    accounts.push({ username, password: PASSWORD });
+  }
+  const sim = platform.carrierSim!;
+  const callers: { hangup(): void; done: Promise<unknown> }[] = [];
+  const placeCalls = async (n: number, offset: number) => {
+    for (let i = 0; i < n; i++) {
+      // Callers hold (up to an hour) until an agent answers, talk two seconds, and hang up.
+      callers.push(sim.placeCall({ from: `+86137${String(offset + i).padStart(8, '0')}`, holdFor: 3600, hangupAfter: 2 }));
+      if (i % 50 === 49) await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const queued = async () => Number((await sql<{ n: string }>`select count(*) as n from calls where status = 'queued'`.execute(db)).rows[0]!.n);
+  const phaseStart = new Date();
+  const placeStart = performance.now();
+  await placeCalls(WAITING, 0);
+  // Until every caller waits in the queue, or the count stops growing for 15 s (a slow machine, a caller
+  // the IVR sent elsewhere): the figures say how many waited.
+  let waitingNow = 0;
+  let grewAt = Date.now();
+  await waitUntil(async () => {
+    const n = await queued();
+    if (n > waitingNow) [waitingNow, grewAt] = [n, Date.now()];
+    return n >= WAITING || Date.now() - grewAt > 15_000;
+  }, 600_000);
+  console.log(`\n(b) routing: ${waitingNow} of ${WAITING} callers queued through the IVR in ${((performance.now() - placeStart) / 1000).toFixed(1)} s; ${AGENTS} agents sign in …`);
+
+  // The agents come in through the API (sign-in, socket, "available" with an auto-answering handset).
+  const signInStart = performance.now();
+  const agents = await startSimAgents({ url: base, accounts, concurrency: 8 });
+  cleanups.push(() => agents.stop());
+  console.log(`    ${agents.agents.length} agents signed in and available in ${((performance.now() - signInStart) / 1000).toFixed(1)} s`);
+  await waitUntil(async () => Number((await sql<{ n: string }>`select count(*) as n from calls where status = 'ended' and answered_at is not null and created_at >= ${phaseStart}`.execute(db)).rows[0]!.n) >= waitingNow, 600_000);
+  const wave1End = new Date();
+  // 200 more calls while every agent is idle: the call side of the latency.
+  await new Promise((r) => setTimeout(r, 3000));
+  const wave2Start = new Date();
+  await placeCalls(200, 500_000);
+  await waitUntil(async () => Number((await sql<{ n: string }>`select count(*) as n from call_offers where offered_at >= ${wave2Start}`.execute(db)).rows[0]!.n) >= 200, 120_000);
+
+  const latencies = async (from: Date, to: Date) => {
+    const { rows } = await sql<{ ms: number; agent_last: boolean }>`
+      select extract(epoch from (o.offered_at - greatest(c.queued_at, s.at))) * 1000 as ms, s.at > c.queued_at as agent_last
+        from call_offers o
+        join calls c on c.id = o.call_id
+        cross join lateral (select max(x.at) as at from agent_state_changes x
+                             where x.user_id = o.agent_id and x.to_state = 'available' and x.at <= o.offered_at) s
+       where o.offered_at >= ${from} and o.offered_at < ${to}`.execute(db);
+    return rows.map((r) => ({ ms: Number(r.ms), agentLast: r.agent_last }));
+  };
+  const wave1 = await latencies(phaseStart, wave1End);
+  const wave2 = await latencies(wave2Start, new Date(Date.now() + 60_000));
+  const agentSide = wave1.filter((r) => r.agentLast).map((r) => r.ms);
+  const callSide = [...wave1, ...wave2].filter((r) => !r.agentLast).map((r) => r.ms);
+  console.log(`    offers while calls waited (agent became available → offer): ${agentSide.length} offers  ${summarise(agentSide)}`);
+  console.log(`    offers while agents waited (call queued → offer):             ${callSide.length} offers  ${summarise(callSide)}`);
+  console.log(`    → p99 ${percentile([...agentSide, ...callSide], 0.99).toFixed(1)} ms over ${agentSide.length + callSide.length} offers (goal < 50 ms); ${agents.answered()} calls answered by simulated agents`);
+  await agents.stop();
+  for (const c of callers) c.hangup();
+
+  // ── (c) one event to 1,000 sockets ──────────────────────────────────────────────────────────────────────
+  const supervisorHash = await hashPassword(PASSWORD);
+  await insertUser(db, { username: 'benchsupervisor', displayName: '压测班长', employeeNo: null, role: 'supervisor', departmentId: null, passwordHash: supervisorHash });
+  const login = await (await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'benchsupervisor', password: PASSWORD }) })).json() as { accessToken: string };
+  const sockets: Socket[] = [];
+  let received: number[] = [];
+  let sentAt = 0;
+  const connectStart = performance.now();
+  await runConcurrently(SOCKETS, 50, async () => {
+    const socket = connectSocket(base, { auth: { token: login.accessToken }, transports: ['websocket'], forceNew: true });
+    socket.on('bench.ping', () => received.push(performance.now() - sentAt));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('session.ready', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    sockets.push(socket);
+  });
+  cleanups.push(async () => sockets.forEach((s) => s.close()));
+  console.log(`\n(c) ${sockets.length} console sockets connected in ${((performance.now() - connectStart) / 1000).toFixed(1)} s; one event to all of them, 20 times`);
+  const all: number[] = [];
+  const lastArrivals: number[] = [];
+  for (let round = 0; round < 21; round++) {
+    received = [];
+    sentAt = performance.now();
+    platform.ctx.publish.toRole('supervisor', 'bench.ping', { round, at: Date.now() });
+    await waitUntil(async () => received.length >= sockets.length, 10_000);
+    if (round === 0) continue; // warm-up
+    all.push(...received);
+    lastArrivals.push(Math.max(...received));
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  console.log(`    delivery per socket: ${summarise(all)}`);
+  console.log(`    last socket of each event: ${summarise(lastArrivals)}`);
+  console.log(`    → p99 ${percentile(all, 0.99).toFixed(1)} ms (goal < 200 ms)`);
+} finally {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  await platform.stop();
+  await embedded.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exit(0);
