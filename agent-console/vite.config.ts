@@ -13,6 +13,8 @@ const platformUrl = process.env['CONSOLE_PROXY_TARGET'] ?? 'http://127.0.0.1:300
 /** Vendor groups kept in their own chunks so a console change does not bust the cached libraries. */
 const vendorChunks: Array<{ name: string; test: RegExp; priority: number }> = [
   { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/, priority: 40 },
+  // The Voice SDK is loaded only in Twilio mode (softphone); kept out of the vendor chunk every page loads.
+  { name: 'twilio-voice', test: /node_modules[\\/](@twilio|events)[\\/]/, priority: 35 },
   { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom)[\\/]/, priority: 30 },
   { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+|@emotion|stylis|dayjs)[\\/]/, priority: 20 },
   { name: 'vendor', test: /node_modules[\\/]/, priority: 10 },

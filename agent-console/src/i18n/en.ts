@@ -1,5 +1,8 @@
 /** English messages, chosen with the language switch; keys mirror `zh-CN.ts`. */
 import type { Messages } from './zh-CN.ts';
+import { ticketsEn } from './tickets.en.ts';
+import { callsEn } from './calls.en.ts';
+import { surveysEn } from './surveys.en.ts';
 
 export const en: Messages = {
   app: {
@@ -252,6 +255,9 @@ export const en: Messages = {
       status: 'status', status_prompt: 'asks for ticket', notice: 'notice', empty: 'empty', cancelled: 'cancelled',
     },
   },
+  tickets: ticketsEn,
+  calls: callsEn,
+  surveys: surveysEn,
   errors: {
     network: 'The server cannot be reached. Check the network and try again.',
     unexpected: 'The server sent an unexpected response (HTTP {{status}})',

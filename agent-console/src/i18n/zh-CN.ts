@@ -2,6 +2,10 @@
  * Simplified Chinese messages: the console's default language and the reference shape every other
  * language must match (the `Messages` type makes a missing English key a type error).
  */
+import { ticketsZh } from './tickets.zh-CN.ts';
+import { callsZh } from './calls.zh-CN.ts';
+import { surveysZh } from './surveys.zh-CN.ts';
+
 export const zhCN = {
   app: {
     name: '12345 政务服务便民热线',
@@ -253,6 +257,9 @@ export const zhCN = {
       status: '进度', status_prompt: '查进度', notice: '提示', empty: '空消息', cancelled: '已取消',
     },
   },
+  tickets: ticketsZh,
+  calls: callsZh,
+  surveys: surveysZh,
   errors: {
     network: '无法连接服务器，请检查网络后重试',
     unexpected: '服务器返回了无法识别的响应（HTTP {{status}}）',

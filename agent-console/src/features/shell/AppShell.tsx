@@ -13,7 +13,9 @@ import { BrandMark } from './BrandMark.tsx';
 import { ConnectionIndicator } from './ConnectionIndicator.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { UserMenu } from './UserMenu.tsx';
+import { NotificationBell } from '../tickets/NotificationBell.tsx';
 import { navigationTestId, visibleNavigation, type NavigationItem } from './navigation.ts';
+import { SoftphoneDock } from '../softphone/SoftphoneDock.tsx';
 
 const { Header, Sider, Content } = Layout;
 
@@ -69,6 +71,7 @@ export function AppShell({ user }: { user: SessionUser }) {
         <Flex align="center" gap={screens.md ? 16 : 8}>
           <ConnectionIndicator onDark />
           {screens.sm ? <LanguageSwitch /> : null}
+          <NotificationBell abilities={user.abilities} />
           <UserMenu user={user} />
         </Flex>
       </Header>
@@ -95,6 +98,7 @@ export function AppShell({ user }: { user: SessionUser }) {
         )}
         <Content style={{ padding: screens.md ? 24 : 12, minWidth: 0 }}>
           <Outlet />
+          <SoftphoneDock user={user} />
         </Content>
       </Layout>
     </Layout>

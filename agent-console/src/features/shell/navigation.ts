@@ -4,7 +4,8 @@
  * The console holds no role logic: the server's `user.abilities` decides what appears.
  */
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-import { ApartmentOutlined, AuditOutlined, BookOutlined, CommentOutlined, FileSearchOutlined, HomeOutlined, QuestionCircleOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
+import { DashboardOutlined, HistoryOutlined, MobileOutlined, PhoneOutlined, SoundOutlined } from '@ant-design/icons';
+import { AlertOutlined, ApartmentOutlined, AuditOutlined, BookOutlined, CheckSquareOutlined, CommentOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, HomeOutlined, InboxOutlined, QuestionCircleOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
 
 export type NavigationItem = {
   /** Route path, also the menu key. */
@@ -17,10 +18,26 @@ export type NavigationItem = {
   /** i18n key of the one-line description on the home page; omitted for the home page itself. */
   descriptionKey?: string;
   page: LazyExoticComponent<ComponentType>;
+  /** False keeps the page out of the menu and the home page (detail pages reached by links, e.g. `/tickets/:id`). */
+  menu?: false;
 };
 
 export const NAVIGATION: readonly NavigationItem[] = [
   { path: '/', ability: null, icon: HomeOutlined, labelKey: 'nav.home', page: lazy(() => import('../home/HomePage.tsx')) },
+  { path: '/tickets/new', ability: 'tickets.register', icon: FormOutlined, labelKey: 'tickets.nav.register', descriptionKey: 'tickets.features.register', page: lazy(() => import('../tickets/RegisterTicketPage.tsx')) },
+  { path: '/tickets', ability: 'tickets.read', icon: FileTextOutlined, labelKey: 'tickets.nav.list', descriptionKey: 'tickets.features.list', page: lazy(() => import('../tickets/TicketListPage.tsx')) },
+  { path: '/tickets/:id', ability: 'tickets.read', icon: FileTextOutlined, labelKey: 'tickets.nav.detail', menu: false, page: lazy(() => import('../tickets/TicketPage.tsx')) },
+  { path: '/department/inbox', ability: 'assignments.work', icon: InboxOutlined, labelKey: 'tickets.nav.inbox', descriptionKey: 'tickets.features.inbox', page: lazy(() => import('../department/DepartmentInboxPage.tsx')) },
+  { path: '/supervision/review', ability: 'tickets.review', icon: CheckSquareOutlined, labelKey: 'tickets.nav.review', descriptionKey: 'tickets.features.review', page: lazy(() => import('../supervision/ReviewQueuesPage.tsx')) },
+  { path: '/supervision/board', ability: 'tickets.supervise', icon: AlertOutlined, labelKey: 'tickets.nav.board', descriptionKey: 'tickets.features.board', page: lazy(() => import('../supervision/SupervisionBoardPage.tsx')) },
+  { path: '/surveys/queue', ability: 'surveys.queue', icon: PhoneOutlined, labelKey: 'surveys.nav.queue', descriptionKey: 'surveys.home.queue', page: lazy(() => import('../surveys/SurveyQueuePage.tsx')) },
+  { path: '/surveys/figures', ability: 'surveys.figures', icon: DashboardOutlined, labelKey: 'surveys.nav.figures', descriptionKey: 'surveys.home.figures', page: lazy(() => import('../surveys/SatisfactionPage.tsx')) },
+  { path: '/surveys/policy', ability: 'surveys.policy', icon: FormOutlined, labelKey: 'surveys.nav.policy', descriptionKey: 'surveys.home.policy', page: lazy(() => import('../surveys/SurveyPolicyPage.tsx')) },
+  { path: '/calls/missed', ability: 'calls.answer', icon: PhoneOutlined, labelKey: 'calls.nav.missed', descriptionKey: 'calls.home.missed', page: lazy(() => import('../calls/MissedCallsPage.tsx')) },
+  { path: '/calls/voicemails', ability: 'calls.answer', icon: SoundOutlined, labelKey: 'calls.nav.voicemails', descriptionKey: 'calls.home.voicemails', page: lazy(() => import('../calls/VoicemailsPage.tsx')) },
+  { path: '/calls/history', ability: 'calls.answer', icon: HistoryOutlined, labelKey: 'calls.nav.history', descriptionKey: 'calls.home.history', page: lazy(() => import('../calls/CallHistoryPage.tsx')) },
+  { path: '/wallboard', ability: 'calls.supervise', icon: DashboardOutlined, labelKey: 'calls.nav.wallboard', descriptionKey: 'calls.home.wallboard', page: lazy(() => import('../wallboard/WallboardPage.tsx')) },
+  { path: '/calls/caller-phone', ability: 'calls.answer', icon: MobileOutlined, labelKey: 'calls.nav.callerPhone', descriptionKey: 'calls.home.callerPhone', page: lazy(() => import('../caller-phone/CallerPhonePage.tsx')) },
   {
     path: '/directory/departments',
     ability: 'directory.read',
@@ -94,7 +111,7 @@ export function canOpen(item: NavigationItem, abilities: Record<string, boolean>
 
 /** The navigation items this user may see, in table order. */
 export function visibleNavigation(abilities: Record<string, boolean>): NavigationItem[] {
-  return NAVIGATION.filter((item) => canOpen(item, abilities));
+  return NAVIGATION.filter((item) => item.menu !== false && canOpen(item, abilities));
 }
 
 /** A stable test id for a menu entry: `nav-directory-departments` for `/directory/departments`, `nav-home` for `/`. */

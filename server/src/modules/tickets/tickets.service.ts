@@ -5,6 +5,8 @@
  *
  * Every lifecycle action goes through `perform`, so no use case can skip the checks or the trail.
  */
+import { callerOfCall } from '../calls/index.ts';
+import type { ProtectedPhone } from '../../platform/pii.ts';
 import type { AppContext } from '../../context.ts';
 import type { Actor, SystemActor, UserActor } from '../../platform/actor.ts';
 import { recordAudit } from '../../platform/audit.ts';
@@ -304,6 +306,16 @@ export async function allocateTicketNumber(ctx: Pick<AppContext, 'db' | 'config'
 }
 
 /**
+ * A ticket registered from a call without a typed number takes the caller's number from the call: the agent only
+ * ever saw it masked, and the protected form is copied as it is.
+ */
+async function phoneOfLinkedCall(ctx: AppContext, callIds: string[]): Promise<ProtectedPhone | undefined> {
+  const caller = callIds[0] ? await callerOfCall(ctx.db, callIds[0]) : undefined;
+  if (!caller) return undefined;
+  return { encrypted: caller.encrypted, hash: caller.hash, masked: caller.masked, lastFour: ctx.pii.reveal(caller.encrypted).slice(-4) };
+}
+
+/**
  * 受理: records the request, and at once does what the agent chose — keep a draft, queue it for dispatch,
  * dispatch it, or close it (resolved on the call, transferred, informed). Texts the caller the ticket number.
  */
@@ -314,7 +326,7 @@ export async function registerTicket(ctx: AppContext, actor: UserActor | SystemA
     throw new AppError('VALIDATION', { messageKey: 'error.validation.field', params: { field: 'categoryId', issue: translate('entity.category', actor.language) }, field: 'categoryId' });
   }
   const number = await allocateTicketNumber(ctx, now);
-  const phone = input.caller.phone ? ctx.pii.protectPhone(input.caller.phone) : undefined;
+  const phone = input.caller.phone ? ctx.pii.protectPhone(input.caller.phone) : await phoneOfLinkedCall(ctx, input.callIds);
   const after: (() => void)[] = [];
   const id = await ctx.db.transaction().execute(async (trx) => {
     const ticketId = await repo.insertTicket(trx, {
