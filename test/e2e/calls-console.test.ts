@@ -76,6 +76,9 @@ describe('calls in the agent console (browser)', function () {
     const agentId = await userId('agent1');
     await agent.getByTestId('softphone-dock').waitFor();
     expect(await attr(agent, 'softphone-state', 'data-state')).to.equal('offline');
+    // Offline, the panel is folded to its title bar; unfold it to go available.
+    expect(await attr(agent, 'softphone-dock', 'data-collapsed')).to.equal('true');
+    await agent.getByTestId('softphone-toggle').click();
     await agent.getByTestId('state-available').click();
     await agent.waitForSelector('[data-testid="softphone-state"][data-state="available"]');
     // The supervisor sees the agent come on, without reloading.

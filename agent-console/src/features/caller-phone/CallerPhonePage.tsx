@@ -67,7 +67,7 @@ export default function CallerPhonePage() {
     if (!callSid) return;
     try {
       const answer = await api.request<{ accepted: boolean }>(`/api/sim-phone/calls/${callSid}/input`, { method: 'POST', body: input });
-      if (!answer.accepted) message.warning(t('calls.callerPhone.notListening'));
+      if (!answer.accepted) message.warning({ content: t('calls.callerPhone.notListening'), key: 'caller-phone-not-listening' });
       else if ('say' in input) setSpeech('');
     } catch (error) {
       message.error(errorMessage(error, t));

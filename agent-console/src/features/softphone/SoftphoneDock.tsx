@@ -56,28 +56,26 @@ function SoftphonePanel({ me }: { me: string }) {
   const phone = useSoftphone(me);
   const { state } = phone;
   const now = useNow();
-  const [collapsed, setCollapsed] = useState(() => readCollapsed());
+  // The user's own fold/unfold choice; without one the panel folds while the agent is offline (a supervisor
+  // who rarely takes calls keeps the page free). A ringing or live call always unfolds it.
+  const [foldChoice, setFoldChoice] = useState<boolean | null>(() => readCollapsed());
   const [beep, setBeep] = useState(() => ringToneEnabled());
   const ringing = state.phase === 'ringing';
+  const agentState = state.agent?.state ?? 'offline';
+  const collapsed = state.phase === 'idle' && (foldChoice ?? agentState === 'offline');
 
-  useEffect(() => {
-    if (ringing || state.phase === 'talking') setCollapsed(false);
-  }, [ringing, state.phase]);
   useEffect(() => {
     if (!ringing || !beep) return;
     return startRingTone();
   }, [ringing, beep]);
 
   const toggle = () => {
-    setCollapsed((value) => {
-      writeCollapsed(!value);
-      return !value;
-    });
+    setFoldChoice(!collapsed);
+    writeCollapsed(!collapsed);
   };
-  const agentState = state.agent?.state ?? 'offline';
 
   return (
-    <div className="softphone-dock" data-testid="softphone-dock" data-phase={state.phase} data-state={agentState}>
+    <div className="softphone-dock" data-testid="softphone-dock" data-phase={state.phase} data-state={agentState} data-collapsed={collapsed}>
       <Card
         size="small"
         className={ringing ? 'softphone-card softphone-ringing' : 'softphone-card'}
@@ -413,11 +411,13 @@ function TalkingView({ phone, now, me }: { phone: Softphone; now: number; me: st
   );
 }
 
-function readCollapsed(): boolean {
+/** The stored fold choice: true folded, false unfolded, null never chosen. */
+function readCollapsed(): boolean | null {
   try {
-    return globalThis.localStorage?.getItem(COLLAPSED_KEY) === '1';
+    const stored = globalThis.localStorage?.getItem(COLLAPSED_KEY);
+    return stored === '1' ? true : stored === '0' ? false : null;
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -82,7 +82,11 @@ export function serviceLevelOption(board: Wallboard, labels: Pick<Labels, 'servi
 
 /** Doughnut of agents by state (offline agents are not on the board). */
 export function agentsByStateOption(board: Wallboard, labels: Pick<Labels, 'state'>) {
-  const data = AGENT_STATES.map((state) => ({ name: labels.state(state), value: board.agentsByState[state] ?? 0, itemStyle: { color: STATE_COLOURS[state] } }));
+  const data = AGENT_STATES.map((state) => {
+    const value = board.agentsByState[state] ?? 0;
+    // Empty states stay in the legend but get no slice label (a fan of zeros says nothing).
+    return { name: labels.state(state), value, itemStyle: { color: STATE_COLOURS[state] }, label: { show: value > 0 }, labelLine: { show: value > 0 } };
+  });
   return {
     tooltip: { trigger: 'item' },
     legend: { bottom: 0, itemWidth: 10, itemHeight: 10, textStyle: { fontSize: 11 } },
