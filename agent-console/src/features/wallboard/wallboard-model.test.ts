@@ -47,6 +47,8 @@ describe('wallboard model', () => {
       ['state:wrap_up', 1],
       ['state:break', 1],
     ]);
+    // No agents signed in: no slices at all, rather than five equal slices of zero.
+    expect(agentsByStateOption(board({ agentsByState: {} }), { state: (s) => s }).series[0]!.stillShowZeroSum).to.equal(false);
     const bars = waitingByDeskOption(board(), { desk: (d) => d.toUpperCase(), calls: 'calls' });
     expect(bars.xAxis.data).to.deep.equal(['BUSINESS', 'GENERAL']);
     expect(bars.series[0]!.data).to.deep.equal([1, 1]);

@@ -90,7 +90,8 @@ export function agentsByStateOption(board: Wallboard, labels: Pick<Labels, 'stat
   return {
     tooltip: { trigger: 'item' },
     legend: { bottom: 0, itemWidth: 10, itemHeight: 10, textStyle: { fontSize: 11 } },
-    series: [{ type: 'pie', radius: ['45%', '70%'], center: ['50%', '44%'], avoidLabelOverlap: true, label: { formatter: '{c}', fontSize: 12 }, data }],
+    // With nobody signed in every value is 0, and ECharts would otherwise draw equal slices of nothing.
+    series: [{ type: 'pie', radius: ['45%', '70%'], center: ['50%', '44%'], avoidLabelOverlap: true, stillShowZeroSum: false, label: { formatter: '{c}', fontSize: 12 }, data }],
   };
 }
 
