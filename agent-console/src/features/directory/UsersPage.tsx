@@ -8,6 +8,7 @@ import { useApiQuery } from '../../lib/use-api.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { PageTitle } from '../shell/PageTitle.tsx';
 import type { DirectoryUser, ListResponse } from './types.ts';
+import { useDeskLabel } from '../calls/desks.ts';
 
 /** Tag colours only tell roles apart at a glance; what a role may do is the server's business. */
 const ROLE_COLOURS: Record<Role, string> = {
@@ -20,6 +21,7 @@ const ROLE_COLOURS: Record<Role, string> = {
 
 export default function UsersPage() {
   const { t } = useTranslation();
+  const deskLabel = useDeskLabel();
   const query = useApiQuery<ListResponse<DirectoryUser>>('/api/directory/users');
   const [search, setSearch] = useState('');
   const [role, setRole] = useState<Role | null>(null);
@@ -85,7 +87,7 @@ export default function UsersPage() {
           <Flex wrap gap={4}>
             {skills.map((skill) => (
               <Tag key={skill.skill} color="blue" variant="outlined" style={{ marginInlineEnd: 0 }}>
-                {skill.skill} · {t('skills.level', { level: skill.level })}
+                {deskLabel(skill.skill)} · {t('skills.level', { level: skill.level })}
               </Tag>
             ))}
           </Flex>

@@ -12,9 +12,11 @@ import { useSession } from '../auth/session.ts';
 import { ConnectionIndicator } from '../shell/ConnectionIndicator.tsx';
 import { navigationTestId, visibleNavigation } from '../shell/navigation.ts';
 import { BRAND_BLUE, BRAND_DEEP } from '../../theme.ts';
+import { useDeskLabel } from '../calls/desks.ts';
 
 export default function HomePage() {
   const { t } = useTranslation();
+  const deskLabel = useDeskLabel();
   const session = useSession();
   if (session.status !== 'signedIn') return null;
   const { user } = session;
@@ -59,7 +61,7 @@ export default function HomePage() {
                   <Flex wrap gap={4}>
                     {user.skills.map((skill) => (
                       <Tag key={skill.skill} color="blue">
-                        {skill.skill} · {t('skills.level', { level: skill.level })}
+                        {deskLabel(skill.skill)} · {t('skills.level', { level: skill.level })}
                       </Tag>
                     ))}
                   </Flex>
