@@ -16,7 +16,8 @@
  * (c) One event to 1,000 connected console sockets (signed-in supervisors' room), 20 times: delivery time
  *     from publish to each socket's handler. Goal p99 < 200 ms.
  *
- * Options: BENCH_WEBHOOK_CALLS (default 3000), BENCH_AGENTS (500), BENCH_WAITING (1000), BENCH_SOCKETS (1000).
+ * Options: BENCH_WEBHOOK_CALLS (default 3000), BENCH_AGENTS (500), BENCH_WAITING (1000), BENCH_SOCKETS (1000),
+ * BENCH_DB_POOL_SIZE (40). A quick run: BENCH_WEBHOOK_CALLS=1000 BENCH_AGENTS=20 BENCH_WAITING=40 BENCH_SOCKETS=50.
  */
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import http from 'node:http';
@@ -53,7 +54,7 @@ const config = loadConfig({
   PORT: '0',
   LOG_LEVEL: 'silent',
   SEED_DEMO: '0',
-  DB_POOL_SIZE: '40',
+  DB_POOL_SIZE: process.env.BENCH_DB_POOL_SIZE ?? '40',
   // Real time in the simulator (its wait loop would otherwise flood the webhooks); no wrap-up pause, calls
   // back at any hour, a generous ring timeout (agents' handsets answer after one second).
   SIM_TIME_SCALE: '1',

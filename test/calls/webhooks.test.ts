@@ -54,6 +54,32 @@ describe('voice webhooks', function () {
     expect(events.filter((e) => e.kind === 'arrived')).to.have.length(1);
   });
 
+  it('recognises a repeat caller, and refuses an actively blocked number but not an unblocked one', async () => {
+    const db = platform.ctx.db;
+    const repeatFrom = '+8613900000011';
+    const firstSid = sid('CA');
+    await post('incoming', { CallSid: firstSid, From: repeatFrom });
+    expect((await callBySid(platform, firstSid))?.repeat_caller).to.equal(false);
+    const againSid = sid('CA');
+    await post('incoming', { CallSid: againSid, From: repeatFrom });
+    expect((await callBySid(platform, againSid))?.repeat_caller).to.equal(true);
+
+    const blockedPhone = platform.ctx.pii.protectPhone('+8613900000012');
+    await db.insertInto('blocked_numbers').values({ phone_hash: blockedPhone.hash, phone_encrypted: blockedPhone.encrypted, phone_masked: blockedPhone.masked, reason: 'test' }).execute();
+    const blockedSid = sid('CA');
+    const refused = await post('incoming', { CallSid: blockedSid, From: '+8613900000012' });
+    expect(refused.body).to.contain('<Hangup');
+    expect((await callBySid(platform, blockedSid))?.blocked).to.equal(true);
+
+    await db.updateTable('blocked_numbers').set({ active: false }).where('phone_hash', '=', blockedPhone.hash).execute();
+    const unblockedSid = sid('CA');
+    const welcomed = await post('incoming', { CallSid: unblockedSid, From: '+8613900000012' });
+    expect(welcomed.body).to.not.contain('<Hangup');
+    const unblocked = await callBySid(platform, unblockedSid);
+    expect(unblocked?.blocked).to.equal(false);
+    expect(unblocked?.repeat_caller).to.equal(true);
+  });
+
   it('handles out-of-order callbacks: a final status twice, then a late gather, leave one ended call', async () => {
     const callSid = sid('CA');
     const first = await post('incoming', { CallSid: callSid, From: '+8613900000003' });

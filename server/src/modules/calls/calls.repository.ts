@@ -82,6 +82,19 @@ export async function calledWithin24h(db: Executor, callerHash: string, at: Date
   return row.n > 0;
 }
 
+/**
+ * What an incoming call needs to know about its caller, in one round trip (an incoming-call webhook is on the
+ * caller's critical path): blocked, and whether the number called in the 24 hours before `at`.
+ */
+export async function recogniseCaller(db: Executor, callerHash: string, at: Date): Promise<{ blocked: boolean; repeat: boolean }> {
+  const row = await sql<{ blocked: boolean; repeat: boolean }>`
+    select exists (select 1 from blocked_numbers where phone_hash = ${callerHash} and active = true) as blocked,
+           exists (select 1 from calls where caller_hash = ${callerHash} and direction = 'inbound'
+                     and offered_at > ${new Date(at.getTime() - 24 * 3600_000)} and offered_at < ${at}) as repeat
+  `.execute(db);
+  return { blocked: row.rows[0]?.blocked === true, repeat: row.rows[0]?.repeat === true };
+}
+
 export async function isBlocked(db: Executor, callerHash: string): Promise<boolean> {
   const row = await db.selectFrom('blocked_numbers').select('phone_hash').where('phone_hash', '=', callerHash).where('active', '=', true).executeTakeFirst();
   return row !== undefined;

@@ -75,6 +75,15 @@ async function reserveAgent(trx: Executor, callId: string, desk: string, targetA
 export async function assignNextCall(ctx: AppContext): Promise<Assignment | undefined> {
   const callbacksAllowed = isWithinCallingHours(ctx);
   const assignment = await ctx.db.transaction().execute(async (trx) => {
+    // The desks some available agent could take right now. Without this, a pass with every agent busy asks
+    // `reserveAgent` once per waiting call (up to 50 queries) only to find nobody, and a pass runs after every
+    // queued or ended call. Exact: a call whose desk is not here cannot get an agent by skill in this pass
+    // (named-agent calls are still asked), and an agent who becomes available afterwards triggers a new pass.
+    const staffed = await sql<{ desk_code: string | null }>`
+      select distinct s.desk_code from agent_states a left join user_skills s on s.user_id = a.user_id where a.state = 'available'
+    `.execute(trx);
+    if (staffed.rows.length === 0) return undefined;
+    const desks = new Set(staffed.rows.map((r) => r.desk_code));
     const candidates = await trx
       .selectFrom('calls')
       .select(['id', 'desk', 'target_agent_id', 'direction', 'callback_requested'])
@@ -86,6 +95,7 @@ export async function assignNextCall(ctx: AppContext): Promise<Assignment | unde
     for (const candidate of candidates) {
       const callback = candidate.direction === 'callback' || candidate.callback_requested;
       if (callback && !callbacksAllowed) continue;
+      if (!candidate.target_agent_id && !desks.has(candidate.desk ?? 'general')) continue;
       const agentId = await reserveAgent(trx, candidate.id, candidate.desk ?? 'general', candidate.target_agent_id);
       if (!agentId) continue;
       const call = await trx.selectFrom('calls').select(['id']).where('id', '=', candidate.id).where('status', '=', 'queued').forUpdate().skipLocked().executeTakeFirst();

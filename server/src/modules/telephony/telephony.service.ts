@@ -15,11 +15,10 @@ import { step as stepFlow, startCall, callStateSchema, type CallInput, type Call
 import {
   addCallEvent,
   addMissedCall,
-  calledWithin24h,
   claimWebhook,
-  isBlocked,
   lockCall,
   lockCallBySid,
+  recogniseCaller,
   storeWebhookResponse,
   updateCall,
   type CallRow,
@@ -53,7 +52,9 @@ async function once(ctx: AppContext, callSid: string, event: string, work: (trx:
     if (claim) return claim.replay ?? EMPTY;
     const outcome = await work(trx);
     after = outcome.after ?? [];
-    await storeWebhookResponse(trx, callSid, event, outcome.twiml);
+    // A claim's response starts null and a replay of null is EMPTY: storing EMPTY would be a round trip that
+    // changes nothing (every status callback answers EMPTY).
+    if (outcome.twiml !== EMPTY) await storeWebhookResponse(trx, callSid, event, outcome.twiml);
     return outcome.twiml;
   });
   for (const fn of after) {
@@ -147,8 +148,7 @@ export async function handleIncomingCall(ctx: AppContext, input: { callSid: stri
     const after: After[] = [];
     const phone = ctx.pii.protectPhone(input.from);
     const now = new Date();
-    const blocked = await isBlocked(trx, phone.hash);
-    const repeat = await calledWithin24h(trx, phone.hash, now);
+    const { blocked, repeat } = await recogniseCaller(trx, phone.hash, now);
     const call = await trx
       .insertInto('calls')
       .values({
