@@ -4,13 +4,14 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AutoComplete, Button, Card, Flex, Form, Input, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { currentLanguage } from '../../i18n/index.ts';
 import { api } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { PageTitle } from '../shell/PageTitle.tsx';
+import { RefreshButton } from '../shell/RefreshButton.tsx';
 
 /** One row of `GET /api/audit`. `actor` is null for what the platform did by itself (jobs, seeding). */
 export type AuditItem = {
@@ -125,9 +126,7 @@ export default function AuditLogPage() {
         title={t('audit.title')}
         description={t('audit.description')}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={() => void load(filters, null)} loading={loading}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton onClick={() => void load(filters, null)} loading={loading} />
         }
       />
       {error ? <LoadError error={error} onRetry={() => void load(filters, null)} /> : null}

@@ -1,7 +1,6 @@
 /** 通话记录: calls this agent handled (supervisors: every call), newest first, with the call's events on demand. */
 import { useState } from 'react';
 import { Button, Card, Descriptions, Drawer, Flex, Select, Table, Tag, Timeline, Typography, type TableColumnsType } from 'antd';
-import { ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../lib/format.ts';
 import { useRealtimeEvent } from '../../lib/socket.ts';
@@ -12,6 +11,7 @@ import { useDeskLabel } from './desks.ts';
 import { formatDuration } from './format.ts';
 import type { Call, CallDetail, CallStatus } from './types.ts';
 import { useDebounced } from './use-debounced.ts';
+import { RefreshButton } from '../shell/RefreshButton.tsx';
 
 const STATUSES: CallStatus[] = ['ivr', 'queued', 'offering', 'talking', 'voicemail', 'ended'];
 const OUTCOME_COLOURS: Record<string, string> = { answered: 'green', abandoned: 'red', voicemail: 'blue', transferred_out: 'purple', blocked: 'default', callback_requested: 'geekblue', failed: 'red' };
@@ -48,9 +48,7 @@ export default function CallHistoryPage() {
         title={t('calls.history.title')}
         description={t('calls.history.description')}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={query.reload} loading={query.loading}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton onClick={query.reload} loading={query.loading} />
         }
       />
       {query.error ? <LoadError error={query.error} onRetry={query.reload} /> : null}

@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { App, Button, Card, Flex, Modal, Radio, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { CheckOutlined, PhoneOutlined, ReloadOutlined } from '@ant-design/icons';
+import { CheckOutlined, PhoneOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../auth/session.ts';
 import { api, errorMessage } from '../../lib/api.ts';
@@ -16,6 +16,7 @@ import { LoadError } from '../shell/LoadError.tsx';
 import { PageTitle } from '../shell/PageTitle.tsx';
 import type { MissedCall, MissedCallStatus } from './types.ts';
 import { useDebounced } from './use-debounced.ts';
+import { RefreshButton } from '../shell/RefreshButton.tsx';
 
 const STATUS_COLOURS: Record<MissedCallStatus, string> = { open: 'red', claimed: 'blue', calling: 'processing', completed: 'green', failed: 'default' };
 const STATUSES: MissedCallStatus[] = ['open', 'claimed', 'calling', 'completed', 'failed'];
@@ -94,9 +95,7 @@ export default function MissedCallsPage() {
         title={t('calls.missed.title')}
         description={t('calls.missed.description')}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={query.reload} loading={query.loading}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton onClick={query.reload} loading={query.loading} />
         }
       />
       {query.error ? <LoadError error={query.error} onRetry={query.reload} /> : null}

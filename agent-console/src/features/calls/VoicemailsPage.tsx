@@ -4,7 +4,7 @@
  * `queue.changed` (a new message).
  */
 import { Button, Card, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { FileAddOutlined, ReloadOutlined } from '@ant-design/icons';
+import { FileAddOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { formatDateTime } from '../../lib/format.ts';
@@ -15,6 +15,7 @@ import { PageTitle } from '../shell/PageTitle.tsx';
 import { formatDuration, ticketRegistrationPath } from './format.ts';
 import type { Voicemail } from './types.ts';
 import { useDebounced } from './use-debounced.ts';
+import { RefreshButton } from '../shell/RefreshButton.tsx';
 
 const TRANSCRIPT_COLOURS: Record<Voicemail['transcriptStatus'], string> = { pending: 'processing', done: 'green', unavailable: 'default', failed: 'red' };
 
@@ -66,9 +67,7 @@ export default function VoicemailsPage() {
         title={t('calls.voicemails.title')}
         description={t('calls.voicemails.description')}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={query.reload} loading={query.loading}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton onClick={query.reload} loading={query.loading} />
         }
       />
       {query.error ? <LoadError error={query.error} onRetry={query.reload} /> : null}

@@ -1,11 +1,11 @@
 /** 智能客服会话: the bot's conversations on web, SMS and phone, and the requests citizens left for a person. */
 import { useState } from 'react';
 import { Button, Card, Drawer, Flex, Select, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
-import { ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useApiQuery } from '../../lib/use-api.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { PageTitle } from '../shell/PageTitle.tsx';
+import { RefreshButton } from '../shell/RefreshButton.tsx';
 
 type Conversation = { id: string; channel: string; phoneMasked: string | null; outcome: string | null; messageCount: number; firstQuestion: string | null; lastMessageAt: string };
 type Message = { id: string; role: 'user' | 'bot'; text: string; kind: string | null; helpful: boolean | null; at: string };
@@ -68,9 +68,7 @@ export default function ChatConversationsPage() {
         title={t('chat.title')}
         description={t('chat.description')}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={() => { conversations.reload(); requests.reload(); }} loading={conversations.loading}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton onClick={() => { conversations.reload(); requests.reload(); }} loading={conversations.loading} />
         }
       />
       {conversations.error ? <LoadError error={conversations.error} onRetry={conversations.reload} /> : null}

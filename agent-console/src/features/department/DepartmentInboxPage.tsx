@@ -7,7 +7,7 @@
  */
 import { useState } from 'react';
 import { Button, Card, Flex, Segmented, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
-import { LockOutlined, ReloadOutlined } from '@ant-design/icons';
+import { LockOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { LoadError } from '../shell/LoadError.tsx';
 import { PageTitle } from '../shell/PageTitle.tsx';
@@ -17,6 +17,7 @@ import { AssignmentStateTag, DeadlineTag, UrgencyTag } from '../tickets/parts.ts
 import { TicketDrawer } from '../tickets/TicketDrawer.tsx';
 import type { AssignmentState, InboxItem } from '../tickets/types.ts';
 import { useKeysetList } from '../tickets/use-keyset-list.ts';
+import { RefreshButton } from '../shell/RefreshButton.tsx';
 
 const TABS = ['open', 'dispatched', 'signed', 'return_requested', 'extension_requested', 'waiting_child', 'replied', 'done'] as const;
 type TabKey = (typeof TABS)[number];
@@ -100,9 +101,7 @@ export default function DepartmentInboxPage() {
         title={t('tickets.inbox.title')}
         description={t('tickets.inbox.description')}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={list.reload} loading={list.loading}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton onClick={list.reload} loading={list.loading} />
         }
       />
       {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}

@@ -1,12 +1,13 @@
 /** 承办单位: the departments the hotline dispatches to, with their kind, parent and contact phone. */
 import { useMemo, useState } from 'react';
 import { Button, Card, Input, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { PhoneOutlined, ReloadOutlined } from '@ant-design/icons';
+import { PhoneOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useApiQuery } from '../../lib/use-api.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { PageTitle } from '../shell/PageTitle.tsx';
 import type { Department, ListResponse } from './types.ts';
+import { RefreshButton } from '../shell/RefreshButton.tsx';
 
 export default function DepartmentsPage() {
   const { t } = useTranslation();
@@ -72,9 +73,7 @@ export default function DepartmentsPage() {
         title={t('directory.departmentsTitle')}
         description={t('directory.departmentsDescription')}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={query.reload} loading={query.loading}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton onClick={query.reload} loading={query.loading} />
         }
       />
       {query.error ? <LoadError error={query.error} onRetry={query.reload} /> : null}

@@ -1,7 +1,6 @@
 /** 人员管理: everyone on the platform with role, 工号, department, skills and whether the account is active. */
 import { useMemo, useState } from 'react';
 import { Badge, Button, Card, Flex, Input, Select, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../lib/api.ts';
 import { useApiQuery } from '../../lib/use-api.ts';
@@ -9,6 +8,7 @@ import { LoadError } from '../shell/LoadError.tsx';
 import { PageTitle } from '../shell/PageTitle.tsx';
 import type { DirectoryUser, ListResponse } from './types.ts';
 import { useDeskLabel } from '../calls/desks.ts';
+import { RefreshButton } from '../shell/RefreshButton.tsx';
 
 /** Tag colours only tell roles apart at a glance; what a role may do is the server's business. */
 const ROLE_COLOURS: Record<Role, string> = {
@@ -112,9 +112,7 @@ export default function UsersPage() {
         title={t('directory.usersTitle')}
         description={t('directory.usersDescription')}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={query.reload} loading={query.loading}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton onClick={query.reload} loading={query.loading} />
         }
       />
       {query.error ? <LoadError error={query.error} onRetry={query.reload} /> : null}

@@ -5,7 +5,7 @@
  */
 import { useRef, useState } from 'react';
 import { App, Button, Card, Dropdown, Flex, Input, Modal, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
-import { DownloadOutlined, PlusOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApiQuery } from '../../lib/use-api.ts';
@@ -13,6 +13,7 @@ import { LoadError } from '../shell/LoadError.tsx';
 import { PageTitle } from '../shell/PageTitle.tsx';
 import { EntryEditor } from './EntryEditor.tsx';
 import type { EntryList, ImportResult, KbState, KnowledgeEntry } from './types.ts';
+import { RefreshButton } from '../shell/RefreshButton.tsx';
 
 type Tab = KbState | 'stale' | 'all';
 const TABS: Tab[] = ['all', 'draft', 'review', 'published', 'archived', 'stale'];
@@ -120,9 +121,7 @@ export function KnowledgeEntries({ initialTab = 'all' }: { initialTab?: Tab }) {
             <Dropdown menu={{ items: ['jsonl', 'yaml', 'xlsx'].map((f) => ({ key: f, label: f.toUpperCase(), onClick: () => void exportAs(f) })) }}>
               <Button icon={<DownloadOutlined />}>{t('knowledge.export')}</Button>
             </Dropdown>
-            <Button icon={<ReloadOutlined />} onClick={query.reload} loading={query.loading}>
-              {t('common.refresh')}
-            </Button>
+            <RefreshButton onClick={query.reload} loading={query.loading} />
           </Flex>
         }
       />

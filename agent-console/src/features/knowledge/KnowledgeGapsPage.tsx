@@ -1,13 +1,13 @@
 /** 未答好的问题: what the bot could not answer (or answered unhelpfully), grouped and counted, for curators. */
 import { useState } from 'react';
 import { App, Button, Card, Flex, Select, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApiQuery } from '../../lib/use-api.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { PageTitle } from '../shell/PageTitle.tsx';
 import type { GapGroup } from './types.ts';
+import { RefreshButton } from '../shell/RefreshButton.tsx';
 
 export default function KnowledgeGapsPage() {
   const { t } = useTranslation();
@@ -79,9 +79,7 @@ export default function KnowledgeGapsPage() {
         extra={
           <Flex gap={8}>
             <Select value={days} onChange={setDays} options={[7, 30, 90].map((d) => ({ value: d, label: t('gaps.days', { days: d }) }))} style={{ width: 120 }} />
-            <Button icon={<ReloadOutlined />} onClick={query.reload} loading={query.loading}>
-              {t('common.refresh')}
-            </Button>
+            <RefreshButton onClick={query.reload} loading={query.loading} />
           </Flex>
         }
       />

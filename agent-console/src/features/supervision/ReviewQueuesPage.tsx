@@ -5,7 +5,6 @@
  */
 import { useState } from 'react';
 import { Badge, Button, Card, Flex, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
-import { ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { currentLanguage } from '../../i18n/index.ts';
 import { formatDateTime } from '../../lib/format.ts';
@@ -16,6 +15,7 @@ import { UrgencyTag } from '../tickets/parts.tsx';
 import { TicketDrawer } from '../tickets/TicketDrawer.tsx';
 import type { TicketState, TicketSummary } from '../tickets/types.ts';
 import { useKeysetList } from '../tickets/use-keyset-list.ts';
+import { RefreshButton } from '../shell/RefreshButton.tsx';
 
 const QUEUES = [
   { key: 'replies', state: 'reply_review' },
@@ -87,9 +87,7 @@ export default function ReviewQueuesPage() {
         title={t('tickets.review.title')}
         description={t('tickets.review.description')}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={reloadAll} loading={list.loading}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton onClick={reloadAll} loading={list.loading} />
         }
       />
       {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}

@@ -6,7 +6,6 @@
  */
 import { useEffect, useState } from 'react';
 import { Button, Card, Flex, Statistic, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { LoadError } from '../shell/LoadError.tsx';
 import { PageTitle } from '../shell/PageTitle.tsx';
@@ -17,6 +16,7 @@ import type { AssignmentState, InboxItem } from '../tickets/types.ts';
 import { useKeysetList } from '../tickets/use-keyset-list.ts';
 import { useSession } from '../auth/session.ts';
 import { DepartmentSatisfaction } from '../surveys/SatisfactionPage.tsx';
+import { RefreshButton } from '../shell/RefreshButton.tsx';
 
 const LIVE_EVENTS = [...TICKET_EVENTS, ...NOTICE_EVENTS];
 const CLOCK_REFRESH_MS = 60_000;
@@ -81,9 +81,7 @@ export default function SupervisionBoardPage() {
         title={t('tickets.board.title')}
         description={t('tickets.board.description')}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={reload} loading={list.loading}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton onClick={reload} loading={list.loading} />
         }
       />
       {list.error ? <LoadError error={list.error} onRetry={reload} /> : null}

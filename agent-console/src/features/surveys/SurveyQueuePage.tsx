@@ -5,7 +5,6 @@
  */
 import { useState } from 'react';
 import { App, Button, Card, Flex, Input, Modal, Space, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
-import { ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { currentLanguage } from '../../i18n/index.ts';
@@ -16,6 +15,7 @@ import { useApiQuery } from '../../lib/use-api.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { PageTitle } from '../shell/PageTitle.tsx';
 import { OUTCOME_COLOURS, type QueueItem } from './types.ts';
+import { RefreshButton } from '../shell/RefreshButton.tsx';
 
 type Decision = { item: QueueItem; kind: 'reopen' | 'close' };
 
@@ -125,9 +125,7 @@ export default function SurveyQueuePage() {
         title={t('surveys.queue.title')}
         description={t('surveys.queue.description')}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={query.reload} loading={query.loading}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton onClick={query.reload} loading={query.loading} />
         }
       />
       {query.error ? <LoadError error={query.error} onRetry={query.reload} /> : null}

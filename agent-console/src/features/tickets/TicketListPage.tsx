@@ -6,7 +6,7 @@
  */
 import { useMemo } from 'react';
 import { Button, Card, Flex, Form, Input, Select, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { LockOutlined, PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { LockOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { currentLanguage } from '../../i18n/index.ts';
@@ -19,6 +19,7 @@ import { StateTag, UrgencyTag } from './parts.tsx';
 import { ticketPath } from './paths.ts';
 import { TICKET_STATES, TICKET_TYPES, URGENCIES, type TicketSummary } from './types.ts';
 import { useKeysetList } from './use-keyset-list.ts';
+import { RefreshButton } from '../shell/RefreshButton.tsx';
 
 type Filters = { state?: string[]; type?: string; urgency?: string; deadline?: string; q?: string; callerPhone?: string };
 const FILTER_KEYS = ['state', 'type', 'urgency', 'deadline', 'q', 'callerPhone'] as const;
@@ -120,9 +121,7 @@ export default function TicketListPage() {
         description={t('tickets.list.description')}
         extra={
           <Flex gap={8}>
-            <Button icon={<ReloadOutlined />} onClick={list.reload} loading={list.loading}>
-              {t('common.refresh')}
-            </Button>
+            <RefreshButton onClick={list.reload} loading={list.loading} />
             {abilities['tickets.register'] ? (
               <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/tickets/new')} data-testid="ticket-new">
                 {t('tickets.list.newTicket')}
