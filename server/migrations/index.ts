@@ -10,6 +10,7 @@ import * as m0004 from './0004_knowledge.ts';
 import * as m0005 from './0005_surveys.ts';
 import * as m0006 from './0006_tickets_perf.ts';
 import * as m0007 from './0007_reports.ts';
+import * as m0008 from './0008_rate_limits.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005_surveys': m0005,
   '0006_tickets_perf': m0006,
   '0007_reports': m0007,
+  '0008_rate_limits': m0008,
 };

@@ -529,12 +529,6 @@ export interface ChatSmsInboundTable {
   created_at: CreatedAt;
 }
 
-export interface ChatRateLimitsTable {
-  key: string;
-  window_start: Date;
-  count: number;
-}
-
 // --- follow-up: surveys and post-call ratings (0005_surveys) ---
 export type SurveyOutcome = 'satisfied' | 'basically_satisfied' | 'unsatisfied' | 'unreachable' | 'declined';
 export type SurveyState = 'scheduled' | 'calling' | 'sms_sent' | 'awaiting_decision' | 'completed' | 'skipped' | 'cancelled';
@@ -645,7 +639,8 @@ export interface Open311ApiKeysTable {
 }
 
 /** Request windows of citizen-facing endpoints (0006). */
-export interface PublicRateLimitsTable {
+/** Fixed-window request counters (platform/rate-limit.ts). */
+export interface RateLimitsTable {
   key: string;
   window_start: Date;
   count: number;
@@ -688,9 +683,8 @@ export interface Database {
   chat_messages: ChatMessagesTable;
   chat_requests: ChatRequestsTable;
   chat_sms_inbound: ChatSmsInboundTable;
-  chat_rate_limits: ChatRateLimitsTable;
   open311_api_keys: Open311ApiKeysTable;
-  public_rate_limits: PublicRateLimitsTable;
+  rate_limits: RateLimitsTable;
   survey_policy: SurveyPolicyTable;
   surveys: SurveysTable;
   survey_attempts: SurveyAttemptsTable;

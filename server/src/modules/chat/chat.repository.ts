@@ -171,25 +171,6 @@ export async function findInboundReply(db: Executor, messageSid: string) {
   return db.selectFrom('chat_sms_inbound').select('reply').where('message_sid', '=', messageSid).executeTakeFirst();
 }
 
-// ── rate limits ─────────────────────────────────────────────────────────────────────────────────────────────
-
-/** Counts one hit in a fixed window shared by every process; returns the count and the seconds left in the window. */
-export async function countHit(db: Executor, key: string, windowSeconds: number): Promise<{ count: number; resetInSeconds: number }> {
-  const { rows } = await sql<{ count: number; reset_in: number }>`
-    insert into chat_rate_limits as r (key, window_start, count) values (${key}, now(), 1)
-    on conflict (key) do update set
-      window_start = case when r.window_start <= now() - make_interval(secs => ${windowSeconds}) then now() else r.window_start end,
-      count = case when r.window_start <= now() - make_interval(secs => ${windowSeconds}) then 1 else r.count + 1 end
-    returning count, ceil(extract(epoch from (window_start + make_interval(secs => ${windowSeconds}) - now())))::int as reset_in
-  `.execute(db);
-  const row = rows[0]!;
-  return { count: row.count, resetInSeconds: Math.max(1, row.reset_in) };
-}
-
-export async function purgeOldRateLimits(db: Executor): Promise<void> {
-  await sql`delete from chat_rate_limits where window_start < now() - interval '1 day'`.execute(db);
-}
-
 // ── supervisors' views ──────────────────────────────────────────────────────────────────────────────────────
 
 export async function listSessions(db: Executor, filters: { channel?: ChatChannel; outcome?: string; limit: number; before?: string }) {

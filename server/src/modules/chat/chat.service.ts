@@ -4,6 +4,7 @@
  * feedback on answers, and the supervisors' view of conversations and requests. One turn = one transaction:
  * the citizen's message, the bot's replies, the memory, the outcome and any knowledge gaps together.
  */
+import { countHit, forgetStaleWindows } from '../../platform/rate-limit.ts';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../../context.ts';
 import type { RequestOrigin, UserActor } from '../../platform/actor.ts';
@@ -34,12 +35,12 @@ const sessionNotFound = () => new AppError('NOT_FOUND', { params: { entity: 'ent
 const hashToken = (token: string) => createHash('sha256').update(token).digest();
 
 async function enforceRateLimit(ctx: AppContext, key: string, limit: number): Promise<void> {
-  const { count, resetInSeconds } = await repo.countHit(ctx.db, key, RATE_LIMITS.windowSeconds);
+  const { count, resetInSeconds } = await countHit(ctx.db, key, RATE_LIMITS.windowSeconds);
   if (count > limit) {
     throw new AppError('RATE_LIMITED', { messageKey: 'chat.error.rate_limited', params: { seconds: resetInSeconds }, retryAfterSeconds: resetInSeconds });
   }
   // Now and then, forget windows nobody has touched for a day.
-  if (Math.random() < 0.01) await repo.purgeOldRateLimits(ctx.db);
+  if (Math.random() < 0.01) await forgetStaleWindows(ctx.db);
 }
 
 export type PresentedMessage = {
@@ -148,7 +149,7 @@ export async function handleInboundSms(ctx: AppContext, input: { messageSid: str
   if (!(await repo.claimInboundSms(ctx.db, input.messageSid))) return replayInboundSms(ctx, input.messageSid);
   try {
     const phone = ctx.pii.protectPhone(input.from);
-    const { count } = await repo.countHit(ctx.db, `sms:${phone.hash}`, RATE_LIMITS.windowSeconds);
+    const { count } = await countHit(ctx.db, `sms:${phone.hash}`, RATE_LIMITS.windowSeconds);
     let reply: string;
     let sessionId: string | null = null;
     if (count > RATE_LIMITS.smsPerPhone) {

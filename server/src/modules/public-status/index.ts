@@ -7,7 +7,6 @@ import { publicStatusRoutes } from './public-status.routes.ts';
 
 export { lookUpPublicStatus, checkTicketStatus, STATUS_LIMITS } from './public-status.service.ts';
 export { publicStages, stageOf, type PublicStatus, type PublicStage } from './public-status.presenter.ts';
-export { countHit as countPublicHit } from './public-status.repository.ts';
 
 export const publicStatusModule = {
   name: 'public-status',

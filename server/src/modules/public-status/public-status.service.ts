@@ -6,6 +6,7 @@
  * looks and takes the same whether the number does not exist, has no phone, or the digits are wrong (one
  * answer, one message, the same queries, a constant-time comparison and a common minimum duration).
  */
+import { countHit, forgetStaleWindows, peekHits } from '../../platform/rate-limit.ts';
 import { timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../../context.ts';
 import type { RequestOrigin } from '../../platform/actor.ts';
@@ -59,15 +60,15 @@ export async function lookUpPublicStatus(ctx: AppContext, input: { number: strin
  */
 export async function checkTicketStatus(ctx: AppContext, origin: RequestOrigin, input: { number: string; lastFour: string }): Promise<PublicStatus> {
   const started = performance.now();
-  const ip = await repo.countHit(ctx.db, `status:ip:${origin.ip ?? 'unknown'}`, STATUS_LIMITS.ipWindowSeconds);
+  const ip = await countHit(ctx.db, `status:ip:${origin.ip ?? 'unknown'}`, STATUS_LIMITS.ipWindowSeconds);
   if (ip.count > STATUS_LIMITS.perIp) throw rateLimited(ip.resetInSeconds);
   const numberKey = `status:number:${input.number.trim().toUpperCase()}`;
-  const failures = await repo.peekHits(ctx.db, numberKey, STATUS_LIMITS.numberWindowSeconds);
+  const failures = await peekHits(ctx.db, numberKey, STATUS_LIMITS.numberWindowSeconds);
   if (failures.count >= STATUS_LIMITS.failuresPerNumber) throw rateLimited(failures.resetInSeconds);
   const status = await lookUpPublicStatus(ctx, { ...input, language: origin.language });
-  if (Math.random() < 0.01) await repo.purgeOldHits(ctx.db);
+  if (Math.random() < 0.01) await forgetStaleWindows(ctx.db);
   if (status) return status;
-  await repo.countHit(ctx.db, numberKey, STATUS_LIMITS.numberWindowSeconds);
+  await countHit(ctx.db, numberKey, STATUS_LIMITS.numberWindowSeconds);
   const wait = STATUS_LIMITS.missFloorMs - (performance.now() - started);
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   throw new AppError('NOT_FOUND', { messageKey: 'status.error.not_found' });
