@@ -11,6 +11,9 @@ import * as m0005 from './0005_surveys.ts';
 import * as m0006 from './0006_tickets_perf.ts';
 import * as m0007 from './0007_reports.ts';
 import * as m0008 from './0008_rate_limits.ts';
+import * as m0009 from './0009_assessment.ts';
+import * as m0010 from './0010_hotspots.ts';
+import * as m0011 from './0011_report_rollups.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
@@ -21,4 +24,7 @@ export const migrations: Record<string, Migration> = {
   '0006_tickets_perf': m0006,
   '0007_reports': m0007,
   '0008_rate_limits': m0008,
+  '0009_assessment': m0009,
+  '0010_hotspots': m0010,
+  '0011_report_rollups': m0011,
 };

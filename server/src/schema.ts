@@ -24,6 +24,8 @@ export interface DepartmentsTable {
   parent_id: string | null;
   contact_phone: string | null;
   active: Generated<boolean>;
+  /** The 效能监督 office that handles complaints about other departments' conduct (at most one; migration 0009). */
+  supervision_office: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -646,6 +648,131 @@ export interface RateLimitsTable {
   count: number;
 }
 
+/** Measure rollups per local day (reports, migration 0011). */
+export type RollupKind = 'additive' | 'month_end' | 'current';
+export interface ReportRollupsTable {
+  kind: RollupKind;
+  day: ColumnType<Date, string, string>;
+  measure: string;
+  grouping: number;
+  department_id: string | null;
+  desk: string | null;
+  agent_id: string | null;
+  channel: string | null;
+  type: string | null;
+  category_id: string | null;
+  n: number;
+  s: ColumnType<string, string | number, string | number>;
+}
+export interface ReportRollupDaysTable {
+  kind: RollupKind;
+  day: ColumnType<Date, string, string>;
+  as_of: Date | null;
+  valid_until: Date | null;
+  rolled_at: Timestamp;
+}
+export interface ReportRollupStateTable {
+  id: Generated<number>;
+  last_started_at: Date;
+  last_event_id: ColumnType<string, string | number | undefined, string | number>;
+}
+
+/** Department assessment (考核, migration 0009). */
+export interface AssessmentSchemesTable {
+  version: number;
+  effective_from: string;
+  definition: unknown;
+  note: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface AssessmentItemScoresTable {
+  period: string;
+  department_id: string;
+  item_key: string;
+  points: string | number;
+  note: string;
+  evidence: string[];
+  scored_by: string;
+  scored_at: Generated<Date>;
+}
+
+export interface AssessmentBonusesTable {
+  id: Generated<string>;
+  department_id: string;
+  kind: 'commendation' | 'thanks';
+  points: string | number;
+  awarded_on: string;
+  note: string;
+  evidence: string[];
+  recorded_by: string;
+  recorded_at: Generated<Date>;
+}
+
+export interface ConductComplaintsTable {
+  ticket_id: string;
+  department_id: string;
+  flagged_by: string | null;
+  flagged_at: Generated<Date>;
+  finding: 'substantiated' | 'unsubstantiated' | null;
+  finding_note: string | null;
+  evidence: Generated<string[]>;
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
+export interface AssessmentPublicationsTable {
+  period: string;
+  scheme_version: number;
+  published_at: Date;
+  published_by: string;
+}
+
+export interface AssessmentResultsTable {
+  period: string;
+  department_id: string;
+  assessed: boolean;
+  rank: number | null;
+  total: string | number | null;
+  breakdown: unknown;
+}
+
+// --- hotspot alerts (0010_hotspots) ---
+export interface HotspotSettingsTable {
+  id: Generated<number>;
+  rules: ColumnType<unknown, string, string>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface HotspotAlertsTable {
+  id: Generated<string>;
+  category_id: string;
+  district: string;
+  state: 'open' | 'closed';
+  window_hours: number;
+  ticket_count: number;
+  expected: number;
+  score: number;
+  peak_count: number;
+  peak_score: number;
+  windows: ColumnType<unknown, string, string>;
+  opened_at: Date;
+  last_detected_at: Date;
+  closed_at: Date | null;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  acknowledge_note: string | null;
+  updated_at: Timestamp;
+}
+
+export interface HotspotAlertTicketsTable {
+  alert_id: string;
+  ticket_id: string;
+  linked_at: CreatedAt;
+}
+
 export interface Database {
   app_meta: AppMetaTable;
   departments: DepartmentsTable;
@@ -691,4 +818,16 @@ export interface Database {
   survey_links: SurveyLinksTable;
   survey_webhooks: SurveyWebhooksTable;
   call_ratings: CallRatingsTable;
+  hotspot_settings: HotspotSettingsTable;
+  hotspot_alerts: HotspotAlertsTable;
+  hotspot_alert_tickets: HotspotAlertTicketsTable;
+  assessment_schemes: AssessmentSchemesTable;
+  assessment_item_scores: AssessmentItemScoresTable;
+  assessment_bonuses: AssessmentBonusesTable;
+  conduct_complaints: ConductComplaintsTable;
+  assessment_publications: AssessmentPublicationsTable;
+  assessment_results: AssessmentResultsTable;
+  report_rollups: ReportRollupsTable;
+  report_rollup_days: ReportRollupDaysTable;
+  report_rollup_state: ReportRollupStateTable;
 }

@@ -3,6 +3,9 @@ import type { Messages } from './zh-CN.ts';
 import { ticketsEn } from './tickets.en.ts';
 import { callsEn } from './calls.en.ts';
 import { surveysEn } from './surveys.en.ts';
+import { reportsEn } from './reports.en.ts';
+import { assessmentEn } from './assessment.en.ts';
+import { hotspotsEn } from './hotspots.en.ts';
 
 export const en: Messages = {
   app: {
@@ -258,6 +261,9 @@ export const en: Messages = {
   tickets: ticketsEn,
   calls: callsEn,
   surveys: surveysEn,
+  reports: reportsEn,
+  assessment: assessmentEn,
+  hotspots: hotspotsEn,
   errors: {
     network: 'The server cannot be reached. Check the network and try again.',
     unexpected: 'The server sent an unexpected response (HTTP {{status}})',

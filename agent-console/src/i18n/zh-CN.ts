@@ -5,6 +5,9 @@
 import { ticketsZh } from './tickets.zh-CN.ts';
 import { callsZh } from './calls.zh-CN.ts';
 import { surveysZh } from './surveys.zh-CN.ts';
+import { reportsZh } from './reports.zh-CN.ts';
+import { assessmentZh } from './assessment.zh-CN.ts';
+import { hotspotsZh } from './hotspots.zh-CN.ts';
 
 export const zhCN = {
   app: {
@@ -260,6 +263,9 @@ export const zhCN = {
   tickets: ticketsZh,
   calls: callsZh,
   surveys: surveysZh,
+  reports: reportsZh,
+  assessment: assessmentZh,
+  hotspots: hotspotsZh,
   errors: {
     network: '无法连接服务器，请检查网络后重试',
     unexpected: '服务器返回了无法识别的响应（HTTP {{status}}）',

@@ -12,7 +12,9 @@ import { chatAbilities } from './chat/chat.policy.ts';
 import { surveyAbilities } from './surveys/index.ts';
 import { open311Abilities } from './open311/index.ts';
 import { reportAbilities } from './reports/index.ts';
+import { assessmentAbilities } from './assessment/index.ts';
+import { hotspotAbilities } from './hotspots/index.ts';
 
 export function abilitiesOf(actor: Subject): Record<string, boolean> {
-  return { ...directoryAbilities(actor), ...auditAbilities(actor), ...ticketAbilities(actor), ...callsAbilities(actor), ...knowledgeAbilities(actor), ...chatAbilities(actor), ...surveyAbilities(actor), ...open311Abilities(actor), ...reportAbilities(actor) };
+  return { ...directoryAbilities(actor), ...auditAbilities(actor), ...ticketAbilities(actor), ...callsAbilities(actor), ...knowledgeAbilities(actor), ...chatAbilities(actor), ...surveyAbilities(actor), ...open311Abilities(actor), ...reportAbilities(actor), ...assessmentAbilities(actor), ...hotspotAbilities(actor) };
 }

@@ -19,6 +19,8 @@ import { publicStatusModule } from './public-status/index.ts';
 import { open311Module } from './open311/index.ts';
 import { reportsModule } from './reports/index.ts';
 import { metricsModule } from './metrics/index.ts';
+import { assessmentModule } from './assessment/index.ts';
+import { hotspotsModule } from './hotspots/index.ts';
 
 export type PlatformModule = {
   name: string;
@@ -47,4 +49,6 @@ export const platformModules: PlatformModule[] = [
   open311Module,
   reportsModule,
   metricsModule,
+  assessmentModule,
+  hotspotsModule,
 ];

@@ -4,7 +4,8 @@
  */
 import type { DepartmentKind, Role } from '../schema.ts';
 
-export type DemoDepartment = { code: string; name: string; kind: DepartmentKind; contactPhone: string; parent?: string };
+/** `supervisionOffice`: the department that takes 效能投诉 (complaints about another department's own conduct). */
+export type DemoDepartment = { code: string; name: string; kind: DepartmentKind; contactPhone: string; parent?: string; supervisionOffice?: boolean };
 
 export const demoDepartments: DemoDepartment[] = [
   { code: 'hotline', name: '12345政务服务便民热线中心', kind: 'hotline', contactPhone: '0571-12345000' },
@@ -29,6 +30,7 @@ export const demoDepartments: DemoDepartment[] = [
   { code: 'jd_dongcheng', name: '东城街道办事处', kind: 'street', contactPhone: '0571-87030101' },
   { code: 'jd_xihu', name: '西湖街道办事处', kind: 'street', contactPhone: '0571-87030202' },
   { code: 'jd_nanyuan', name: '南苑街道办事处', kind: 'street', contactPhone: '0571-87030303' },
+  { code: 'ducha', name: '市政府督查室（效能监督）', kind: 'bureau', contactPhone: '0571-87012000', supervisionOffice: true },
 ];
 
 export type DemoUser = {

@@ -32,6 +32,7 @@ export async function seedDemoOnce(ctx: AppContext, password: string): Promise<b
     const idOf = new Map<string, string>();
     for (const d of demoDepartments) {
       const { id } = await insertDepartment(trx, { ...d, parentId: d.parent ? idOf.get(d.parent) : null });
+      if (d.supervisionOffice) await trx.updateTable('departments').set({ supervision_office: true }).where('id', '=', id).execute();
       idOf.set(d.code, id);
     }
     for (const [i, u] of demoUsers.entries()) {

@@ -4,6 +4,7 @@
  * The console holds no role logic: the server's `user.abilities` decides what appears.
  */
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import { BarChartOutlined, TrophyOutlined } from '@ant-design/icons';
 import { DashboardOutlined, HistoryOutlined, MobileOutlined, PhoneOutlined, SoundOutlined } from '@ant-design/icons';
 import { AlertOutlined, ApartmentOutlined, AuditOutlined, BookOutlined, CheckSquareOutlined, CommentOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, HomeOutlined, InboxOutlined, QuestionCircleOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
 
@@ -36,7 +37,10 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { path: '/calls/missed', ability: 'calls.answer', icon: PhoneOutlined, labelKey: 'calls.nav.missed', descriptionKey: 'calls.home.missed', page: lazy(() => import('../calls/MissedCallsPage.tsx')) },
   { path: '/calls/voicemails', ability: 'calls.answer', icon: SoundOutlined, labelKey: 'calls.nav.voicemails', descriptionKey: 'calls.home.voicemails', page: lazy(() => import('../calls/VoicemailsPage.tsx')) },
   { path: '/calls/history', ability: 'calls.answer', icon: HistoryOutlined, labelKey: 'calls.nav.history', descriptionKey: 'calls.home.history', page: lazy(() => import('../calls/CallHistoryPage.tsx')) },
+  { path: '/hotspots', ability: 'hotspots.read', icon: AlertOutlined, labelKey: 'hotspots.nav', descriptionKey: 'hotspots.home', page: lazy(() => import('../hotspots/HotspotsPage.tsx')) },
   { path: '/wallboard', ability: 'calls.supervise', icon: DashboardOutlined, labelKey: 'calls.nav.wallboard', descriptionKey: 'calls.home.wallboard', page: lazy(() => import('../wallboard/WallboardPage.tsx')) },
+  { path: '/reports', ability: 'reports.read', icon: BarChartOutlined, labelKey: 'reports.nav', descriptionKey: 'reports.home', page: lazy(() => import('../reports/ReportsPage.tsx')) },
+  { path: '/assessment', ability: 'assessment.read', icon: TrophyOutlined, labelKey: 'assessment.nav', descriptionKey: 'assessment.home', page: lazy(() => import('../assessment/AssessmentPage.tsx')) },
   { path: '/calls/caller-phone', ability: 'calls.answer', icon: MobileOutlined, labelKey: 'calls.nav.callerPhone', descriptionKey: 'calls.home.callerPhone', page: lazy(() => import('../caller-phone/CallerPhonePage.tsx')) },
   {
     path: '/directory/departments',

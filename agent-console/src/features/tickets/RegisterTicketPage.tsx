@@ -16,7 +16,7 @@ import { useSession } from '../auth/session.ts';
 import { KnowledgeSuggestions } from '../knowledge/KnowledgeSuggestions.tsx';
 import { PageTitle } from '../shell/PageTitle.tsx';
 import { DispatchFields, toDispatchInput } from './DispatchDialog.tsx';
-import { useCatalogue } from './parts.tsx';
+import { dispatchableDepartments, useCatalogue, useDepartments } from './parts.tsx';
 import { CHANNELS, EMERGENCY_NUMBERS, TICKET_TYPES, URGENCIES, type Category, type Channel, type DispatchInput, type TicketDetail, type TicketType, type Urgency } from './types.ts';
 
 const DISPOSITIONS = ['pending_dispatch', 'dispatch', 'resolveOnCall', 'transfer', 'inform', 'draft'] as const;
@@ -37,6 +37,8 @@ type FormValues = {
   callerPhone?: string;
   smsDeclined: boolean;
   confidential: boolean;
+  /** 效能投诉: the department whose own conduct the complaint is about (complaints only). */
+  conductComplaintAgainst?: string;
   disposition: Disposition;
   dispatch?: Partial<DispatchInput>;
   resolution?: string;
@@ -73,6 +75,8 @@ export default function RegisterTicketPage() {
   const maskedPhone = phoneParam && !prefilledPhone ? phoneParam : undefined;
   const categoryId = (Form.useWatch('category', form) as string[] | undefined)?.at(-1) ?? null;
   const disposition = (Form.useWatch('disposition', form) as Disposition | undefined) ?? 'pending_dispatch';
+  const isComplaint = Form.useWatch('type', form) === 'complaint';
+  const departments = useDepartments();
   const title = (Form.useWatch('title', form) as string | undefined) ?? '';
   const description = (Form.useWatch('description', form) as string | undefined) ?? '';
   const text = `${title} ${description}`.trim();
@@ -104,6 +108,7 @@ export default function RegisterTicketPage() {
       district: optional(values.district),
       caller: { name: optional(values.callerName), phone: optional(values.callerPhone), smsDeclined: values.smsDeclined === true },
       confidential: values.confidential === true,
+      ...(values.type === 'complaint' && values.conductComplaintAgainst ? { conductComplaintAgainst: values.conductComplaintAgainst } : {}),
       callIds: callId ? [callId] : [],
       disposition: values.disposition,
       ...(values.disposition === 'dispatch' ? { dispatch: toDispatchInput(values.dispatch) } : {}),
@@ -216,6 +221,17 @@ export default function RegisterTicketPage() {
                   <Checkbox data-testid="register-confidential">{t('tickets.field.confidential')}</Checkbox>
                 </Form.Item>
               </Flex>
+              {isComplaint ? (
+                <Form.Item name="conductComplaintAgainst" label={t('tickets.field.conductComplaintAgainst')} extra={t('tickets.register.conductComplaintHint')} style={{ marginTop: 16, marginBottom: 0 }}>
+                  <Select
+                    allowClear
+                    showSearch={{ optionFilterProp: 'label' }}
+                    placeholder={t('tickets.register.conductComplaintPlaceholder')}
+                    options={dispatchableDepartments(departments).map((d) => ({ value: d.id, label: d.name }))}
+                    data-testid="register-conduct-complaint"
+                  />
+                </Form.Item>
+              ) : null}
             </Card>
 
             <Card title={t('tickets.register.dispositionSection')} style={{ marginBottom: 16 }}>

@@ -61,6 +61,18 @@ export type MeasureDefinition = {
   denominator: Text;
   /** The facts query: one row per item in the denominator. */
   facts(p: MeasurePeriod, o: MeasureOptions): RawBuilder<Fact>;
+  /**
+   * Whether a fact depends on the moment the figure is judged at (`p.asOf`), not only on the rows: such a
+   * measure's facts over [a, c) are not the facts over [a, b) plus those over [b, c) unless both are judged
+   * at the same moment. The rollups (rollups.ts) keep these per moment; the others once per day.
+   */
+  judgedAtPeriodEnd: boolean;
+  /**
+   * For measures judged at a moment: the instants after `p.asOf` at which a fact of the period changes by the
+   * clock alone (an open item's deadline passes), one row per such item, `at` being the item's period time.
+   * A rollup judged at `p.asOf` holds until the earliest of them.
+   */
+  clockChanges?(p: MeasurePeriod, o: MeasureOptions): RawBuilder<{ at: Date; next: Date }>;
 };
 
 /** One counted item. `num` is 1/0 for ratios, seconds for averages. */
@@ -131,6 +143,18 @@ function onTimeAssignments(p: MeasurePeriod, o: MeasureOptions, done: 'signed_at
   );
 }
 
+/** The open assignments `onTimeAssignments` leaves out at asOf only because their deadline is still ahead. */
+function onTimeClockChanges(p: MeasurePeriod, o: MeasureOptions, done: 'signed_at' | 'replied_at', due: 'sign_by' | 'handle_by') {
+  const doneCol = sql.ref(`a.${done}`);
+  const dueCol = sql.ref(`a.${due}`);
+  if (o.openPastDeadline !== 'late') return sql<{ at: Date; next: Date }>`select null::timestamptz as at, null::timestamptz as next where false`;
+  return sql<{ at: Date; next: Date }>`
+    select a.dispatched_at as at, ${dueCol} as next
+      from ticket_assignments a join tickets t on t.id = a.ticket_id
+     where a.dispatched_at >= ${p.from} and a.dispatched_at < ${p.to} and a.state <> 'withdrawn' and t.state <> 'merged'
+       and a.state <> 'returned' and not (${doneCol} is not null and ${doneCol} < ${p.asOf}) and ${dueCol} >= ${p.asOf}`;
+}
+
 const reopenEvent = sql`(e.action in ('rejectReview', 'reopen') or (e.action = 'recordSurvey' and e.data->>'reopened' = 'true'))`;
 const answeredResults = ['satisfied', 'basically_satisfied', 'unsatisfied'];
 
@@ -153,6 +177,7 @@ const signedOnTimeText = {
 export const measures: readonly MeasureDefinition[] = [
   {
     key: 'serviceLevel',
+    judgedAtPeriodEnd: false,
     label: { 'zh-CN': '15秒接通率', en: 'Answered within 15 s' },
     unit: 'ratio',
     item: 'call',
@@ -167,6 +192,7 @@ export const measures: readonly MeasureDefinition[] = [
   },
   {
     key: 'answerRate',
+    judgedAtPeriodEnd: false,
     label: { 'zh-CN': '接通率', en: 'Answer rate' },
     unit: 'ratio',
     item: 'call',
@@ -181,6 +207,7 @@ export const measures: readonly MeasureDefinition[] = [
   },
   {
     key: 'averageWait',
+    judgedAtPeriodEnd: false,
     label: { 'zh-CN': '平均等待', en: 'Average wait' },
     unit: 'seconds',
     item: 'call',
@@ -195,6 +222,7 @@ export const measures: readonly MeasureDefinition[] = [
   },
   {
     key: 'abandonRate',
+    judgedAtPeriodEnd: false,
     label: { 'zh-CN': '放弃率', en: 'Abandon rate' },
     unit: 'ratio',
     item: 'call',
@@ -209,6 +237,7 @@ export const measures: readonly MeasureDefinition[] = [
   },
   {
     key: 'averageTalk',
+    judgedAtPeriodEnd: false,
     label: { 'zh-CN': '平均通话', en: 'Average talk time' },
     unit: 'seconds',
     item: 'call',
@@ -223,6 +252,7 @@ export const measures: readonly MeasureDefinition[] = [
   },
   {
     key: 'directResolution',
+    judgedAtPeriodEnd: false,
     label: { 'zh-CN': '直接办结率', en: 'Resolved on the call' },
     unit: 'ratio',
     item: 'ticket',
@@ -241,6 +271,8 @@ export const measures: readonly MeasureDefinition[] = [
   },
   {
     key: 'signedOnTime',
+    judgedAtPeriodEnd: true,
+    clockChanges: (p, o) => onTimeClockChanges(p, o, 'signed_at', 'sign_by'),
     label: { 'zh-CN': '按时签收率', en: 'Signed on time' },
     unit: 'ratio',
     item: 'assignment',
@@ -250,6 +282,8 @@ export const measures: readonly MeasureDefinition[] = [
   },
   {
     key: 'finishedOnTime',
+    judgedAtPeriodEnd: true,
+    clockChanges: (p, o) => onTimeClockChanges(p, o, 'replied_at', 'handle_by'),
     label: { 'zh-CN': '按时办结率', en: 'Finished on time' },
     unit: 'ratio',
     item: 'assignment',
@@ -266,6 +300,8 @@ export const measures: readonly MeasureDefinition[] = [
   },
   {
     key: 'returnRate',
+    // Counts requests made before the period's end: judged at that moment (no deadline turns it by itself).
+    judgedAtPeriodEnd: true,
     label: { 'zh-CN': '退单率', en: 'Return rate' },
     unit: 'ratio',
     item: 'assignment',
@@ -285,6 +321,8 @@ export const measures: readonly MeasureDefinition[] = [
   },
   {
     key: 'reopenRate',
+    // Counts requests made before the period's end: judged at that moment (no deadline turns it by itself).
+    judgedAtPeriodEnd: true,
     label: { 'zh-CN': '重办率', en: 'Reopen rate' },
     unit: 'ratio',
     item: 'ticket',
@@ -303,6 +341,7 @@ export const measures: readonly MeasureDefinition[] = [
   },
   {
     key: 'surveyRate',
+    judgedAtPeriodEnd: false,
     label: { 'zh-CN': '回访率', en: 'Survey rate' },
     unit: 'ratio',
     item: 'ticket',
@@ -323,6 +362,7 @@ export const measures: readonly MeasureDefinition[] = [
   },
   {
     key: 'satisfaction',
+    judgedAtPeriodEnd: false,
     label: { 'zh-CN': '满意率', en: 'Satisfaction' },
     unit: 'ratio',
     item: 'survey',
@@ -344,6 +384,8 @@ export const measures: readonly MeasureDefinition[] = [
   },
   {
     key: 'responseRate',
+    judgedAtPeriodEnd: true,
+    clockChanges: (p, o) => onTimeClockChanges(p, o, 'signed_at', 'sign_by'),
     label: { 'zh-CN': '响应率', en: 'Response rate' },
     unit: 'ratio',
     item: 'assignment',
@@ -358,6 +400,7 @@ export const measures: readonly MeasureDefinition[] = [
   },
   {
     key: 'resolutionRate',
+    judgedAtPeriodEnd: false,
     label: { 'zh-CN': '解决率', en: 'Resolution rate' },
     unit: 'ratio',
     item: 'ticket',

@@ -8,6 +8,7 @@ import type { AppContext } from '../../context.ts';
 import { findMeasure } from './measures.ts';
 import type { ReportScope } from './reports.policy.ts';
 import { computeMeasure, monthPeriod, type CutFigure, type Figure } from './reports.service.ts';
+import { loadRolledDays } from './rollups.ts';
 
 export type MonthlyRow = {
   department: string;
@@ -46,10 +47,13 @@ const columns: { key: keyof MonthlyRow; header: string }[] = [
 const keys = ['signedOnTime', 'finishedOnTime', 'returnRate', 'reopenRate', 'surveyRate', 'satisfaction', 'directResolution'] as const;
 
 /** The month's rows: every department with figures (only the reader's own for department staff), then the hotline. */
-export async function buildMonthlyReport(ctx: AppContext, scope: ReportScope, month: string, now = new Date()): Promise<MonthlyRow[]> {
+export async function buildMonthlyReport(ctx: AppContext, scope: ReportScope, month: string, now = new Date(), input: { useRollups?: boolean } = {}): Promise<MonthlyRow[]> {
   const period = monthPeriod(ctx.config.timezone, month, now);
   const figures = {} as Record<(typeof keys)[number], Figure & { cuts?: CutFigure[] }>;
-  for (const k of keys) figures[k] = await computeMeasure(ctx, scope, findMeasure(k)!, period, { cut: 'department' });
+  // Whole days come from the rollups when they are there (rollups.ts); the state of the month's days is read once.
+  const useRollups = input.useRollups ?? true;
+  const rolledDays = useRollups ? await loadRolledDays(ctx, period) : [];
+  for (const k of keys) figures[k] = await computeMeasure(ctx, scope, findMeasure(k)!, period, { cut: 'department', useRollups, rolledDays });
   const departments = new Map<string, string>();
   for (const k of keys) for (const c of figures[k].cuts ?? []) if (c.key) departments.set(c.key, c.label ?? c.key);
   const at = (k: (typeof keys)[number], id: string | null): Figure => (id === null ? figures[k] : (figures[k].cuts?.find((c) => c.key === id) ?? { numerator: 0, denominator: 0, value: null }));

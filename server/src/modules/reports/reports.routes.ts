@@ -8,6 +8,7 @@ import { cuts, findMeasure, measures, type Cut } from './measures.ts';
 import { buildMonthlyReport, monthlyCsv, monthlyXlsx } from './monthly.ts';
 import { reportScope } from './reports.policy.ts';
 import { computeMeasures, listMeasureItems, resolvePeriod, type Filters } from './reports.service.ts';
+import { narrowToDepartment, trendRoutes } from './reports.trends.ts';
 
 const tags = ['报表 Reports'];
 const when = z.string().regex(/^\d{4}-\d{2}-\d{2}(T.*)?$/, 'YYYY-MM-DD or an ISO instant');
@@ -100,9 +101,10 @@ export function reportRoutes(ctx: AppContext): RouteSpec[] {
       path: '/api/reports/monthly',
       summary: '办件月报表（xlsx / CSV / JSON） The monthly report per department and for the hotline',
       tags,
-      query: z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/), format: z.enum(['json', 'xlsx', 'csv']).default('json') }),
+      query: z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/), format: z.enum(['json', 'xlsx', 'csv']).default('json'), department: z.uuid().optional() }),
       handler: async ({ actor, query, res }) => {
-        const scope = scopeOf(actor);
+        // One department's report is the whole report read in that department's scope (its row, no hotline total).
+        const scope = query.department ? narrowToDepartment(scopeOf(actor), query.department) : scopeOf(actor);
         const rows = await buildMonthlyReport(ctx, scope, query.month);
         if (query.format === 'json') return { month: query.month, rows };
         const name = `monthly-report-${query.month}.${query.format}`;
@@ -112,5 +114,6 @@ export function reportRoutes(ctx: AppContext): RouteSpec[] {
         return undefined;
       },
     }),
+    ...trendRoutes(ctx),
   ];
 }

@@ -7,6 +7,7 @@ import type { AppContext } from '../../context.ts';
 import { createZonedClock, parseIsoDate } from '../calendar/zoned-time.ts';
 import { cutColumn, defaultMeasureOptions, measures, type Cut, type MeasureDefinition, type MeasureOptions, type MeasurePeriod } from './measures.ts';
 import type { ReportScope } from './reports.policy.ts';
+import { loadRolledDays, planFromRollups, rolledRowsWhere, type RolledDays } from './rollups.ts';
 
 export type Figure = { numerator: number; denominator: number; value: number | null };
 export type CutFigure = Figure & { key: string | null; label: string | null };
@@ -31,21 +32,68 @@ export function monthPeriod(timezone: string, month: string, now = new Date()): 
   return resolvePeriod(timezone, `${month}-01`, next, now);
 }
 
+/**
+ * One figure from two disjoint parts of a period (e.g. the days before today and today), exactly as if
+ * computed at once: counts add; sums of seconds carry at most 3 decimals (numeric(10,3)), so the float sum is
+ * rounded back to them.
+ */
+export function addFigures(m: MeasureDefinition, a: Figure, b: Figure): Figure {
+  const numerator = Math.round((a.numerator + b.numerator) * 1000) / 1000;
+  const denominator = a.denominator + b.denominator;
+  return { numerator, denominator, value: round(m, numerator, denominator) };
+}
+
 function round(m: MeasureDefinition, num: number, den: number): number | null {
   if (den === 0) return null;
   const v = num / den;
   return m.unit === 'ratio' ? Math.round(v * 10000) / 10000 : Math.round(v * 10) / 10;
 }
 
-/** WHERE over the facts: the reader's scope and the requested filters (column names come from `cutColumn`). */
-function factsWhere(scope: ReportScope, filters: Filters) {
+/**
+ * WHERE over the facts `f` (or rollup rows `r`, which carry the same columns): the reader's scope and the
+ * requested filters (column names come from `cutColumn`).
+ */
+function factsWhere(scope: ReportScope, filters: Filters, alias: 'f' | 'r' = 'f') {
   const parts = [sql`true`];
-  if (scope.kind === 'department') parts.push(sql`f.department_id = ${scope.departmentId}::uuid`);
+  if (scope.kind === 'department') parts.push(sql`${sql.ref(`${alias}.department_id`)} = ${scope.departmentId}::uuid`);
   for (const [cut, value] of Object.entries(filters) as [Cut, string][]) {
-    if (value === 'none') parts.push(sql`${sql.ref(`f.${cutColumn[cut]}`)} is null`);
-    else parts.push(sql`${sql.ref(`f.${cutColumn[cut]}`)}::text = ${value}`);
+    if (value === 'none') parts.push(sql`${sql.ref(`${alias}.${cutColumn[cut]}`)} is null`);
+    else parts.push(sql`${sql.ref(`${alias}.${cutColumn[cut]}`)}::text = ${value}`);
   }
   return sql.join(parts, sql` and `);
+}
+
+export type ComputeInput = {
+  cut?: Cut | undefined;
+  filters?: Filters;
+  options?: Partial<MeasureOptions>;
+  /** Read whole past days from the rollups (default). False: compute every fact live, as the definition says. */
+  useRollups?: boolean;
+  /** The rollup state of the period's days, when the caller already loaded it (computeMeasures does). */
+  rolledDays?: RolledDays;
+};
+
+/**
+ * The facts of `m` over the period, counted (`n`) and summed (`s`) per key of the cut (one null key without a
+ * cut). Rolled-up whole days come from `report_rollups`, the rest from the facts query live, in one statement.
+ */
+async function measureGroups(ctx: AppContext, scope: ReportScope, m: MeasureDefinition, period: MeasurePeriod, input: ComputeInput) {
+  const options = { ...defaultMeasureOptions, ...input.options };
+  const filters = input.filters ?? {};
+  const key = (alias: 'f' | 'r') => (input.cut ? sql`${sql.ref(`${alias}.${cutColumn[input.cut]}`)}::text` : sql`null::text`);
+  const live = (p: MeasurePeriod) => sql`select ${key('f')} as key, count(*) as n, sum(f.num) as s from (${m.facts(p, options)}) f where ${factsWhere(scope, filters)} group by 1`;
+  const needed: Cut[] = [...(input.cut ? [input.cut] : []), ...(Object.keys(filters) as Cut[]), ...(scope.kind === 'department' ? (['department'] as const) : [])];
+  const plan =
+    input.useRollups === false ? undefined : planFromRollups(ctx.config.timezone, m, period, options, needed, input.rolledDays ?? (await loadRolledDays(ctx, period)));
+  const parts = plan
+    ? [
+        sql`select ${key('r')} as key, sum(r.n) as n, sum(r.s) as s from report_rollups r where ${rolledRowsWhere(m, plan)} and ${factsWhere(scope, filters, 'r')} group by 1`,
+        ...plan.live.map(live),
+      ]
+    : [live(period)];
+  const rows = await sql<{ key: string | null; n: number; s: string | null }>`
+    select g.key, sum(g.n)::int as n, sum(g.s) as s from (${sql.join(parts, sql` union all `)}) g group by 1 order by 2 desc, 1`.execute(ctx.db);
+  return rows.rows;
 }
 
 /** One measure over a period: the total, and per key of `cut` when asked. */
@@ -54,21 +102,15 @@ export async function computeMeasure(
   scope: ReportScope,
   m: MeasureDefinition,
   period: MeasurePeriod,
-  input: { cut?: Cut | undefined; filters?: Filters; options?: Partial<MeasureOptions> } = {},
+  input: ComputeInput = {},
 ): Promise<Figure & { cuts?: CutFigure[] }> {
-  const options = { ...defaultMeasureOptions, ...input.options };
-  const facts = m.facts(period, options);
-  const where = factsWhere(scope, input.filters ?? {});
+  const groups = await measureGroups(ctx, scope, m, period, input);
   if (!input.cut) {
-    const total = await sql<{ n: number; s: string | null }>`select count(*)::int as n, sum(f.num) as s from (${facts}) f where ${where}`.execute(ctx.db);
-    const t = total.rows[0]!;
+    const t = groups[0] ?? { n: 0, s: null };
     return { numerator: Number(t.s ?? 0), denominator: t.n, value: round(m, Number(t.s ?? 0), t.n) };
   }
-  // Per cut in one pass; the total is the sum of the groups (every fact falls in exactly one group).
-  const col = sql.ref(`f.${cutColumn[input.cut]}`);
-  const rows = await sql<{ key: string | null; n: number; s: string | null }>`
-    select ${col}::text as key, count(*)::int as n, sum(f.num) as s from (${facts}) f where ${where}
-     group by 1 order by 2 desc, 1`.execute(ctx.db);
+  // The total is the sum of the groups (every fact falls in exactly one group).
+  const rows = { rows: groups };
   const numerator = rows.rows.reduce((a, r) => a + Number(r.s ?? 0), 0);
   const denominator = rows.rows.reduce((a, r) => a + r.n, 0);
   const figure = { numerator, denominator, value: round(m, numerator, denominator) };
@@ -80,9 +122,10 @@ export async function computeMeasure(
 }
 
 /** Every measure over the period, each with its cut breakdown. */
-export async function computeMeasures(ctx: AppContext, scope: ReportScope, period: MeasurePeriod, input: { cut?: Cut | undefined; filters?: Filters; options?: Partial<MeasureOptions> } = {}) {
+export async function computeMeasures(ctx: AppContext, scope: ReportScope, period: MeasurePeriod, input: ComputeInput = {}) {
   const out: Record<string, Figure & { cuts?: CutFigure[] }> = {};
-  for (const m of measures) out[m.key] = await computeMeasure(ctx, scope, m, period, input);
+  const rolledDays = input.useRollups === false ? [] : (input.rolledDays ?? (await loadRolledDays(ctx, period)));
+  for (const m of measures) out[m.key] = await computeMeasure(ctx, scope, m, period, { ...input, rolledDays });
   return out;
 }
 

@@ -53,6 +53,8 @@ export const RegisterTicketBody = z
       })
       .default({ smsDeclined: false }),
     confidential: z.boolean().default(false),
+    /** 效能投诉: a complaint about this department's own conduct; it then goes to the supervision office only. */
+    conductComplaintAgainst: z.uuid().optional().meta({ description: '效能投诉：被投诉的部门（工单只能派给效能监督部门）' }),
     callIds: z.array(z.string().min(1).max(64)).max(20).default([]),
     /**
      * What happens at registration: keep as a draft, queue for dispatch, dispatch now, or close at once
@@ -66,7 +68,8 @@ export const RegisterTicketBody = z
   .refine((b) => b.disposition !== 'dispatch' || b.dispatch, { message: '派单须指定主办单位 (dispatch needs a lead department)', path: ['dispatch'] })
   .refine((b) => b.disposition !== 'transfer' || b.transferredTo, { message: '转警须选择 110/119/120/122 (choose where to transfer)', path: ['transferredTo'] })
   .refine((b) => !['resolveOnCall', 'inform'].includes(b.disposition) || b.resolution, { message: '请填写答复内容 (write what the caller was told)', path: ['resolution'] })
-  .refine((b) => (b.latitude === undefined) === (b.longitude === undefined), { message: '经纬度须同时填写 (latitude and longitude go together)', path: ['longitude'] });
+  .refine((b) => (b.latitude === undefined) === (b.longitude === undefined), { message: '经纬度须同时填写 (latitude and longitude go together)', path: ['longitude'] })
+  .refine((b) => !b.conductComplaintAgainst || b.type === 'complaint', { message: '只有投诉件才能标记为效能投诉 (only complaints can be conduct complaints)', path: ['conductComplaintAgainst'] });
 export type RegisterTicketInput = z.infer<typeof RegisterTicketBody>;
 
 /** Bodies of the ticket actions, keyed by action. */

@@ -17,6 +17,7 @@ import { addJob } from '../../platform/jobs.ts';
 import type { TicketAssignmentsTable, TicketsTable } from '../../schema.ts';
 import type { Updateable } from 'kysely';
 import { validateExtensionRequest } from '../calendar/index.ts';
+import { checkConductDispatch, flagConductComplaint } from '../assessment/index.ts';
 import {
   cancelDeadlineJobs,
   loadDeadlineSetting,
@@ -367,6 +368,8 @@ export async function registerTicket(ctx: AppContext, actor: UserActor | SystemA
     const tx = await openTx(ctx, trx, actor, ticketId, now);
     await writeEvent(tx, 'register', { from: null, to: 'registering', data: { channel: input.channel, number } });
     await recordAudit(trx, actor, { action: 'ticket.registered', entity: 'ticket', entityId: ticketId, data: { number, channel: input.channel, type: input.type, confidential: input.confidential } });
+    // Flagged before any dispatch below, so the 效能投诉 rule already applies to it.
+    if (input.conductComplaintAgainst) await flagConductComplaint(trx, actor, { ticketId, departmentId: input.conductComplaintAgainst });
     switch (input.disposition) {
       case 'draft':
         break;
@@ -462,6 +465,8 @@ async function dispatchStep(tx: Tx, body: Omit<ActionBodies['dispatch'], 'expect
 async function createAssignments(tx: Tx, spec: { lead?: string; assists: string[]; note: string | null; complex?: boolean; capHandleBy?: Date }) {
   const wanted = [...(spec.lead ? [spec.lead] : []), ...spec.assists];
   if (new Set(wanted).size !== wanted.length) throw validation('assistDepartmentIds', 'error.ticket.duplicate_department', tx.actor.language);
+  // 效能投诉: only the supervision office may lead it, never the department it is about (assessment module).
+  await checkConductDispatch(tx.trx, tx.ticket.id, { lead: spec.lead, assists: spec.assists }, tx.actor.language);
   const departments = await repo.findDepartments(tx.trx, wanted);
   for (const id of wanted) {
     const d = departments.find((x) => x.id === id);

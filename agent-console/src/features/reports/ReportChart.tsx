@@ -1,0 +1,45 @@
+/**
+ * A small reusable ECharts host for report charts (line and bar): one instance per element, options replaced
+ * on change, resized with its box, disposed on unmount, and clicks on a data point passed to `onPointClick`
+ * (series and data index), which the reports page turns into a drill-down.
+ */
+import { useEffect, useRef } from 'react';
+import * as echarts from 'echarts/core';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+
+export type PointClick = { seriesIndex: number; dataIndex: number };
+
+export function ReportChart({ option, height = 280, testId, onPointClick }: { option: Record<string, unknown>; height?: number; testId?: string; onPointClick?: (point: PointClick) => void }) {
+  const host = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  // The latest handler, so a new closure every render does not rebind the chart's listener.
+  const clickHandler = useRef(onPointClick);
+  clickHandler.current = onPointClick;
+
+  useEffect(() => {
+    if (!host.current) return;
+    const instance = echarts.init(host.current, undefined, { renderer: 'canvas' });
+    chart.current = instance;
+    instance.on('click', (params) => {
+      const p = params as { componentType?: string; seriesIndex?: number; dataIndex?: number };
+      if (p.componentType === 'series' && p.seriesIndex !== undefined && p.dataIndex !== undefined) clickHandler.current?.({ seriesIndex: p.seriesIndex, dataIndex: p.dataIndex });
+    });
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(host.current);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    chart.current?.setOption(option, { notMerge: true });
+  }, [option]);
+
+  return <div ref={host} style={{ width: '100%', height, cursor: onPointClick ? 'pointer' : undefined }} data-testid={testId} />;
+}
