@@ -1,4 +1,7 @@
-/** Small helpers of the calls benchmark: percentiles, a fixed-width worker pool, polling. */
+/** Small helpers of the calls benchmark: percentiles, a fixed-width worker pool, polling, CPU use. */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
 
 export function percentile(values: number[], q: number): number {
   if (values.length === 0) return Number.NaN;
@@ -31,3 +34,36 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * CPU seconds used so far by this process (server and load generator) and by the PostgreSQL server whose
+ * data directory is `dataDir` (postmaster and its backends, from /proc; 0 where /proc is missing). On a
+ * shared machine, CPU per request is the figure other processes' load does not move.
+ */
+export function cpuSeconds(dataDir: string): { node: number; postgres: number } {
+  const usage = process.cpuUsage();
+  const node = (usage.user + usage.system) / 1e6;
+  let postgres = 0;
+  try {
+    const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue; // exited meanwhile
+      }
+      // Fields after the command name (which may hold spaces): state ppid … utime (14th) stime (15th).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(entry) !== postmaster && Number(fields[1]) !== postmaster) continue;
+      postgres += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    }
+  } catch {
+    // No /proc or no pid file: PostgreSQL's share is unknown and reported as 0.
+  }
+  return { node, postgres };
+}
+
+/** USER_HZ: 100 on every Linux build this runs on. */
+const CLOCK_TICKS = 100;

@@ -36,7 +36,20 @@ describe('ivr-flows: shipped flows', () => {
       expect(gather.numDigits).to.equal(1);
       expect(gather.input).to.deep.equal(['dtmf', 'speech']);
       expect(gather.prompt.map((s) => (s.kind === 'say' ? s.language : ''))).to.deep.equal(['zh-CN', 'en']);
-      expect(gather.prompt.map((s) => (s.kind === 'say' ? s.text : '')).join('')).to.match(/方言.*1.*企业.*2.*English.*3/);
+      expect(gather.prompt.map((s) => (s.kind === 'say' ? s.text : '')).join('')).to.match(/方言.*1.*企业.*2.*智能语音问答.*9.*English.*3/);
+    });
+
+    it('key 9 (or asking for the 智能问答) reaches the voice bot, whose hand-off and failure both go to the general desk', () => {
+      const bot = playCall(flow('hotline'), [{ kind: 'digits', digits: '9' }]);
+      expect(lastStep(bot)).to.deep.equal({ kind: 'voicebot', language: 'zh-CN' });
+      expect(heard(bot.slice(1))[0]).to.match(/请直接说出您要咨询的问题.*转人工请按0/);
+      const spoken = playCall(flow('hotline'), [{ kind: 'speech', text: '我要智能问答', confidence: 0.8 }]);
+      expect(lastStep(spoken)).to.deep.equal({ kind: 'voicebot', language: 'zh-CN' });
+      for (const result of ['wants-agent', 'unavailable'] as const) {
+        const turns = playCall(flow('hotline'), [{ kind: 'digits', digits: '9' }, { kind: 'bot', result }]);
+        expect(lastStep(turns)).to.deep.equal({ kind: 'enqueue', desk: 'general', priority: 0 });
+        expect(lastTurn(turns).state.failure).to.equal(undefined);
+      }
     });
 
     it('no key goes straight to the general desk', () => {
@@ -111,7 +124,7 @@ describe('ivr-flows: shipped flows', () => {
     });
 
     it('a wrong key is asked again once, then the caller is apologised to and queued for the general desk', () => {
-      const turns = playCall(flow('hotline'), [{ kind: 'digits', digits: '9' }, { kind: 'digits', digits: '8' }]);
+      const turns = playCall(flow('hotline'), [{ kind: 'digits', digits: '7' }, { kind: 'digits', digits: '8' }]);
       expect(turns[1]?.steps.map((s) => s.kind)).to.deep.equal(['say', 'gather']);
       expect(heard(turns.slice(1, 2))[0]).to.equal('对不起，您的按键有误。');
       const steps = lastTurn(turns).steps;

@@ -38,7 +38,7 @@ describe('chatbot by SMS through the carrier simulator', function () {
     expect(number, taken.replies[0]).to.be.a('string');
     const ticket = await platform.ctx.db.selectFrom('tickets').selectAll().where('number', '=', number!).executeTakeFirstOrThrow();
     expect(ticket).to.include({ channel: 'sms', caller_phone_last_four: '3333' });
-    expect((await sms(from, `${number} 3333`)).replies[0]).to.include('待派单');
+    expect((await sms(from, `${number} 3333`)).replies[0]).to.include('已受理，正在转交承办单位');
   });
 
   it('refuses a forged signature with 403 and stores nothing', async () => {

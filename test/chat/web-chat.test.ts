@@ -92,7 +92,7 @@ describe('chatbot on the web: memory, choices, 转人工, status, feedback, gaps
 
     // Status: number and last four in one message, or in two steps; a wrong last four reveals nothing.
     const other = await startConversation(platform);
-    expect((await other.ask(`查询工单 ${number} 5678`)).text).to.include('待派单');
+    expect((await other.ask(`查询工单 ${number} 5678`)).text).to.include('已受理，正在转交承办单位');
     expect((await other.ask(`${number} 0000`)).text).to.include('没有找到');
     expect((await other.ask('工单进度')).kind).to.equal('status_prompt');
     expect((await other.ask(number!)).text).to.include('后四位');

@@ -6,6 +6,7 @@ import { surveysEn } from './surveys.en.ts';
 import { reportsEn } from './reports.en.ts';
 import { assessmentEn } from './assessment.en.ts';
 import { hotspotsEn } from './hotspots.en.ts';
+import { liveChatEn } from './liveChat.en.ts';
 
 export const en: Messages = {
   app: {
@@ -256,6 +257,7 @@ export const en: Messages = {
     kind: {
       greeting: 'greeting', answer: 'answer', choices: 'choices', unanswered: 'unanswered', handoff: 'handoff', request_prompt: 'asks for request', request_taken: 'request taken',
       status: 'status', status_prompt: 'asks for ticket', notice: 'notice', empty: 'empty', cancelled: 'cancelled',
+      agent: 'agent', live_waiting: 'waiting for agent', live_joined: 'agent joined', live_ended: 'agent ended',
     },
   },
   tickets: ticketsEn,
@@ -264,6 +266,7 @@ export const en: Messages = {
   reports: reportsEn,
   assessment: assessmentEn,
   hotspots: hotspotsEn,
+  liveChat: liveChatEn,
   errors: {
     network: 'The server cannot be reached. Check the network and try again.',
     unexpected: 'The server sent an unexpected response (HTTP {{status}})',

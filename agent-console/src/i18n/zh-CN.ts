@@ -8,6 +8,7 @@ import { surveysZh } from './surveys.zh-CN.ts';
 import { reportsZh } from './reports.zh-CN.ts';
 import { assessmentZh } from './assessment.zh-CN.ts';
 import { hotspotsZh } from './hotspots.zh-CN.ts';
+import { liveChatZh } from './liveChat.zh-CN.ts';
 
 export const zhCN = {
   app: {
@@ -258,6 +259,7 @@ export const zhCN = {
     kind: {
       greeting: '问候', answer: '解答', choices: '请选择', unanswered: '未答', handoff: '转人工', request_prompt: '请留言', request_taken: '已受理',
       status: '进度', status_prompt: '查进度', notice: '提示', empty: '空消息', cancelled: '已取消',
+      agent: '人工客服', live_waiting: '等候人工', live_joined: '人工接入', live_ended: '人工结束',
     },
   },
   tickets: ticketsZh,
@@ -266,6 +268,7 @@ export const zhCN = {
   reports: reportsZh,
   assessment: assessmentZh,
   hotspots: hotspotsZh,
+  liveChat: liveChatZh,
   errors: {
     network: '无法连接服务器，请检查网络后重试',
     unexpected: '服务器返回了无法识别的响应（HTTP {{status}}）',

@@ -105,6 +105,8 @@ const catalog: Catalog = {
   'surveys.error.link_used': { 'zh-CN': '该评价链接已使用，每个链接只能评价一次', en: 'This survey link has been used; each link takes one answer' },
   'surveys.error.link_expired': { 'zh-CN': '该评价链接已过期', en: 'This survey link has expired' },
   'surveys.error.decided': { 'zh-CN': '该回访已处理，无需再定责', en: 'This survey has already been decided' },
+  'chat.error.live_taken': { 'zh-CN': '该会话已由其他坐席接入', en: 'Another agent has already taken this chat' },
+  'chat.error.live_over': { 'zh-CN': '该会话已结束或不在等候人工', en: 'This chat has ended or is not waiting for an agent' },
   'chat.error.token': { 'zh-CN': '会话凭证无效，请刷新页面重新开始', en: 'The conversation token is not valid; reload the page to start again' },
   'chat.error.rate_limited': {
     'zh-CN': '您发送得太快了，请 {seconds} 秒后再试。如有紧急情况请拨打 12345（危及生命财产安全请拨 110/119/120）',

@@ -3,6 +3,13 @@
  * processes through LISTEN/NOTIFY, so any process can emit to any console. The handshake requires a valid
  * access token; each socket joins rooms for its user, role and department, and services publish to rooms
  * after their transaction commits.
+ *
+ * The adapter as shipped sends one `pg_notify` per emit and delivers to this process's own sockets only after
+ * that query returns: every push waited for a free pool connection (behind the webhooks' transactions) and
+ * cost a round trip even with no other process to tell. `shareBroadcasts` changes two things and keeps the
+ * protocol: local sockets get the event at once, and the NOTIFYs of one tick go out as one statement — or
+ * not at all while the adapter's heartbeats show no other server process (it learns of a new one from that
+ * process's first heartbeat, sent when its socket.io server is created, before any console can connect to it).
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
@@ -34,7 +41,11 @@ export function createRealtime(options: { httpServer: HttpServer; pool: pg.Pool;
   const io = new Server(options.httpServer, {
     serveClient: false,
     cors: { origin: false },
-    adapter: createAdapter(options.pool, { errorHandler: (err) => logger.warn({ err }, 'socket.io adapter error') }),
+    adapter: shareBroadcasts(
+      createAdapter(options.pool, { errorHandler: (err) => logger.warn({ err }, 'socket.io adapter error') }),
+      options.pool,
+      (err) => logger.warn({ err }, 'socket.io adapter error'),
+    ),
   });
 
   io.use(async (socket, next) => {
@@ -72,6 +83,90 @@ export function createRealtime(options: { httpServer: HttpServer; pool: pg.Pool;
         resolve();
       }),
   };
+}
+
+/** What the cluster adapter exposes to subclasses, reached on the instance (TypeScript marks it protected). */
+type ClusterAdapterInternals = {
+  uid: string;
+  nodesMap: Map<string, number>;
+  doPublish(message: { type: number; nsp?: string; uid?: string }): Promise<string>;
+};
+
+/** socket.io-adapter's MessageType.BROADCAST: part of the wire protocol between server processes. */
+const BROADCAST = 3;
+/** Under the adapter's own 8000-byte threshold; a longer message goes through the adapter (an attachment row). */
+const NOTIFY_LIMIT = 7900;
+
+/**
+ * Wraps the PostgreSQL adapter factory: broadcasts are delivered locally without waiting for PostgreSQL,
+ * skipped on the wire while no other process is alive, and otherwise sent with the tick's other messages in
+ * one `select pg_notify(...) from unnest(...)`. Messages keep their order (one flush at a time).
+ */
+export function shareBroadcasts<F extends (nsp: any) => any>(factory: F, pool: pg.Pool, onError: (err: unknown) => void): F {
+  // socket.io calls the factory with `new`: a plain function that returns the adapter object works for both.
+  return function sharedAdapter(nsp: unknown) {
+    const adapter = factory(nsp);
+    const internals = adapter as ClusterAdapterInternals;
+    const viaAdapter = internals.doPublish.bind(adapter);
+    let queue: { type: number; nsp?: string }[] = [];
+    let flushing = false;
+    const flush = async () => {
+      flushing = true;
+      try {
+        while (queue.length > 0) {
+          const batch = queue;
+          queue = [];
+          let channels: string[] = [];
+          let payloads: string[] = [];
+          const notify = async () => {
+            if (payloads.length === 0) return;
+            const [c, p] = [channels, payloads];
+            [channels, payloads] = [[], []];
+            await pool.query('select pg_notify(c, p) from unnest($1::text[], $2::text[]) as t(c, p)', [c, p]).catch(onError);
+          };
+          for (const message of batch) {
+            const payload = hasBinary(message) ? undefined : JSON.stringify(message);
+            if (payload === undefined || Buffer.byteLength(payload) > NOTIFY_LIMIT) {
+              await notify();
+              await viaAdapter(message).catch(onError);
+            } else {
+              channels.push(`socket.io#${message.nsp ?? '/'}`);
+              payloads.push(payload);
+            }
+          }
+          await notify();
+        }
+      } finally {
+        flushing = false;
+      }
+    };
+    internals.doPublish = (message) => {
+      if (message.type === BROADCAST && internals.nodesMap.size === 0) return Promise.resolve('');
+      queue.push(message);
+      if (!flushing) setImmediate(() => void flush());
+      flushing = true;
+      // No connection-state-recovery offset (the PostgreSQL adapter has none either).
+      return Promise.resolve('');
+    };
+    // The first announcement goes out before this process's LISTEN connection is up, so processes that
+    // start together can miss each other's until the next heartbeat (5 s); a second one a second later
+    // (answered by every live process) closes that window.
+    const announce = setTimeout(() => (adapter as { init?: () => void }).init?.(), 1000);
+    announce.unref();
+    const close = (adapter as { close: () => void }).close.bind(adapter);
+    (adapter as { close: () => void }).close = () => {
+      clearTimeout(announce);
+      close();
+    };
+    return adapter;
+  } as F;
+}
+
+function hasBinary(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return true;
+  if (Array.isArray(value)) return value.some(hasBinary);
+  return Object.values(value).some(hasBinary);
 }
 
 /** The client sees only the code (`err.message === 'UNAUTHENTICATED'`), never why a token failed. */

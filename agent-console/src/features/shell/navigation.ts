@@ -98,6 +98,7 @@ export const NAVIGATION: readonly NavigationItem[] = [
     descriptionKey: 'home.features.chat',
     page: lazy(() => import('../chat/ChatConversationsPage.tsx')),
   },
+  { path: '/chat/live', ability: 'chat.live', icon: CommentOutlined, labelKey: 'liveChat.nav', descriptionKey: 'liveChat.home', page: lazy(() => import('../chat/LiveChatPage.tsx')) },
   {
     path: '/audit',
     ability: 'audit.read',

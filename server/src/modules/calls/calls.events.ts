@@ -3,22 +3,22 @@
  * the presenters' JSON. Rooms: the agent's own user room, and the `agent`/`supervisor`/`admin` role rooms.
  */
 import type { AppContext } from '../../context.ts';
-import { presentCall, presentEarlierCall } from './calls.presenter.ts';
-import { findCall, listEarlierCalls, type CallRow } from './calls.repository.ts';
+import { presentCall, presentCallerTicket, presentEarlierCall } from './calls.presenter.ts';
+import { findCall, listCallerTickets, listEarlierCalls, type CallRow } from './calls.repository.ts';
 import { buildWallboard } from './wallboard.ts';
 
 const SUPERVISING_ROLES = ['supervisor', 'admin'];
 
-/** `call.offered` to the agent whose softphone rings: the call, and the screen pop (earlier calls). */
+/** `call.offered` to the agent whose softphone rings: the call, and the screen pop (earlier calls, tickets). */
 export async function publishCallOffered(ctx: AppContext, agentId: string, callId: string, offerId: string): Promise<void> {
   const call = await findCall(ctx.db, callId);
   if (!call) return;
-  const earlier = await listEarlierCalls(ctx.db, call.caller_hash, call.id);
+  const [earlier, tickets] = await Promise.all([listEarlierCalls(ctx.db, call.caller_hash, call.id), listCallerTickets(ctx.db, call.caller_hash)]);
   ctx.publish.toUser(agentId, 'call.offered', {
     offerId,
     ringTimeoutSeconds: ctx.config.calls.ringTimeoutSeconds,
     call: presentCall(call),
-    screenPop: { repeatCaller: call.repeat_caller, earlierCalls: earlier.map(presentEarlierCall), tickets: [] },
+    screenPop: { repeatCaller: call.repeat_caller, earlierCalls: earlier.map(presentEarlierCall), tickets: tickets.map(presentCallerTicket) },
   });
 }
 

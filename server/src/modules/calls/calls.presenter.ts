@@ -71,6 +71,13 @@ export const EarlierCallSchema = z.object({
   wrapUpCode: z.string().nullable(),
 });
 
+/** A work order of the caller's, as the screen pop lists it. */
+export function presentCallerTicket(row: { id: string; number: string; title: string; state: string; created_at: Date }) {
+  return { id: row.id, number: row.number, title: row.title, state: row.state, createdAt: row.created_at.toISOString() };
+}
+
+export const CallerTicketSchema = z.object({ id: z.uuid(), number: z.string(), title: z.string(), state: z.string(), createdAt: z.string() });
+
 export function presentEarlierCall(row: { id: string; offered_at: Date; outcome: string | null; desk: string | null; talk_seconds: string | null; wrap_up_code: string | null }) {
   return { id: row.id, offeredAt: row.offered_at.toISOString(), outcome: row.outcome, desk: row.desk, talkSeconds: num(row.talk_seconds), wrapUpCode: row.wrap_up_code };
 }

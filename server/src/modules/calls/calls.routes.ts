@@ -4,13 +4,13 @@ import type { AppContext } from '../../context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { UserActor } from '../../platform/actor.ts';
 import { userRoute } from '../../platform/http/route.ts';
-import { CallSchema, EarlierCallSchema } from './calls.presenter.ts';
+import { CallerTicketSchema, CallSchema, EarlierCallSchema } from './calls.presenter.ts';
 import { canAnswer, canSupervise } from './calls.policy.ts';
 import * as service from './calls.service.ts';
 import { buildWallboard, WallboardSchema } from './wallboard.ts';
 
 const IdParams = z.object({ id: z.uuid() });
-const ScreenPop = z.object({ repeatCaller: z.boolean(), earlierCalls: z.array(EarlierCallSchema), tickets: z.array(z.unknown()) });
+const ScreenPop = z.object({ repeatCaller: z.boolean(), earlierCalls: z.array(EarlierCallSchema), tickets: z.array(CallerTicketSchema) });
 const MissedCallSchema = z
   .object({
     id: z.string(),

@@ -17,8 +17,8 @@ import { changeAgentState, endOffer, finishWrapUp, startWrapUp, triggerRouting }
 import { isWithinCallingHours } from '../routing/calling-hours.ts';
 import { conferenceName, voiceUrl } from '../telephony/telephony.urls.ts';
 import { publishAgentState, publishCall, publishQueueChanged } from './calls.events.ts';
-import { presentCall, presentEarlierCall } from './calls.presenter.ts';
-import { addCallEvent, findCall, listEarlierCalls, lockCall, updateCall, type CallRow } from './calls.repository.ts';
+import { presentCall, presentCallerTicket, presentEarlierCall } from './calls.presenter.ts';
+import { addCallEvent, findCall, listCallerTickets, listEarlierCalls, lockCall, updateCall, type CallRow } from './calls.repository.ts';
 import { canSupervise } from './calls.policy.ts';
 import { offerPostCallRating } from '../surveys/index.ts';
 
@@ -46,8 +46,12 @@ export async function getCurrentCall(ctx: AppContext, actor: UserActor) {
   const call = await findCall(ctx.db, state.call_id);
   if (!call) return { call: null, offerId: null, screenPop: null };
   const offer = await ctx.db.selectFrom('call_offers').select('id').where('call_id', '=', call.id).where('agent_id', '=', actor.id).where('status', 'in', ['ringing', 'accepted']).executeTakeFirst();
-  const earlier = await listEarlierCalls(ctx.db, call.caller_hash, call.id);
-  return { call: presentCall(call), offerId: offer?.id ?? null, screenPop: { repeatCaller: call.repeat_caller, earlierCalls: earlier.map(presentEarlierCall), tickets: [] } };
+  const [earlier, tickets] = await Promise.all([listEarlierCalls(ctx.db, call.caller_hash, call.id), listCallerTickets(ctx.db, call.caller_hash)]);
+  return {
+    call: presentCall(call),
+    offerId: offer?.id ?? null,
+    screenPop: { repeatCaller: call.repeat_caller, earlierCalls: earlier.map(presentEarlierCall), tickets: tickets.map(presentCallerTicket) },
+  };
 }
 
 /** A call with its events (agents: calls they handled; supervisors: any). */

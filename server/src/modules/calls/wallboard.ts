@@ -51,7 +51,9 @@ export async function measureCalls(ctx: AppContext, from: Date, to = new Date())
   }>`
     select count(*) filter (where queued_at is not null)::int as offered,
            count(*) filter (where answered_at is not null)::int as answered,
-           count(*) filter (where outcome = 'abandoned')::int as abandoned,
+           -- Abandoned in the queue: a caller who hung up at the voicemail prompt without ever queueing is not
+           -- counted against the offered calls (it would push the rate past what the queue lost).
+           count(*) filter (where outcome = 'abandoned' and queued_at is not null)::int as abandoned,
            count(*) filter (where answered_at is not null and answered_at - queued_at <= interval '15 seconds')::int as within15,
            avg(wait_seconds) filter (where answered_at is not null) as avg_wait,
            avg(talk_seconds) filter (where talk_seconds is not null) as avg_talk

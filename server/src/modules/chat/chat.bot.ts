@@ -12,7 +12,8 @@ import { systemActor } from '../../platform/actor.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import type { ChatChannel } from '../../schema.ts';
 import { findLiveEntry, matchKnowledge, type KnowledgeMatch, type LiveEntry } from '../knowledge/index.ts';
-import { RegisterTicketBody, registerTicket, stateLabels, type TicketState } from '../tickets/index.ts';
+import { lookUpPublicStatus } from '../public-status/index.ts';
+import { RegisterTicketBody, registerTicket } from '../tickets/index.ts';
 import * as repo from './chat.repository.ts';
 import { phrase } from './chat.phrases.ts';
 import {
@@ -54,6 +55,20 @@ export type ChatMemory = {
   lastKeywords?: string[];
   pending?: { kind: 'choice'; options: Choice[] } | { kind: 'request'; text?: string } | { kind: 'status'; number?: string };
   failedLookups?: number;
+  /** A web conversation handed to a live agent (chat.live.ts): waiting, talking, or over. */
+  live?: LiveChatState;
+};
+
+export type LiveChatState = {
+  state: 'waiting' | 'connected' | 'ended';
+  requestedAt: string;
+  agentId?: string;
+  agentName?: string;
+  acceptedAt?: string;
+  endedAt?: string;
+  endedBy?: 'agent' | 'citizen' | 'timeout';
+  /** What the citizen wrote while waiting: the request if no agent comes. */
+  waitingText?: string;
 };
 
 export type Gap = { reason: 'unanswered' | 'low_confidence'; text: string; bestEntryId: string | null; confidence: number };
@@ -308,17 +323,17 @@ async function lookUpStatus(ctx: AppContext, turn: Turn, query: { number: string
     turn.replies.push({ text: phrase('askLastFour', language), kind: 'status_prompt' });
     return;
   }
-  const ticket = await repo.findTicketForCaller(ctx.db, query.number, query.lastFour);
-  if (!ticket) {
+  // The status page's lookup: the same public stage words, merged tickets followed, digits compared in constant time.
+  const status = await lookUpPublicStatus(ctx, { number: query.number, lastFour: query.lastFour, language });
+  if (!status) {
     memory.failedLookups = (memory.failedLookups ?? 0) + 1;
     turn.replies.push({ text: phrase('statusNotFound', language), kind: 'status' });
     return;
   }
-  const label = stateLabels[ticket.state as TicketState]?.[language] ?? ticket.state;
   const updated = new Intl.DateTimeFormat(language === 'en' ? 'en-CA' : 'zh-CN', { timeZone: ctx.config.timezone, dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(ticket.updated_at),
+    new Date(status.updatedAt),
   );
-  turn.replies.push({ text: phrase('status', language, { number: ticket.number, state: label, updated }), kind: 'status' });
+  turn.replies.push({ text: phrase('status', language, { number: status.number, state: status.stageText, updated }), kind: 'status' });
   turn.outcome = turn.outcome ?? 'answered';
 }
 

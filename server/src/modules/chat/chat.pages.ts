@@ -47,6 +47,12 @@ function pageHtml(nonce: string, embedded: boolean): string {
   .msg { max-width: 86%; padding: 8px 12px; border-radius: 10px; white-space: pre-wrap; word-break: break-word; }
   .msg.bot { background: #fff; align-self: flex-start; border: 1px solid #e5e6eb; }
   .msg.user { background: #1677ff; color: #fff; align-self: flex-end; }
+  .msg.agent { background: #f6ffed; border: 1px solid #b7eb8f; align-self: flex-start; }
+  .msg .who { display: block; font-size: 12px; color: #389e0d; }
+  .live { display: flex; align-items: center; justify-content: space-between; gap: 8px; padding: 6px 12px; background: #fffbe6; border-top: 1px solid #ffe58f; font-size: 13px; }
+  .live[hidden] { display: none; }
+  .live button, .offer button { border: 1px solid #1677ff; color: #1677ff; background: #fff; border-radius: 14px; padding: 2px 10px; cursor: pointer; font-size: 13px; }
+  .offer { margin-top: 8px; }
   .msg.error { background: #fff2f0; border: 1px solid #ffccc7; color: #a8071a; align-self: stretch; max-width: 100%; }
   .choices, .rate { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }
   .choices button, .rate button { border: 1px solid #1677ff; color: #1677ff; background: #fff; border-radius: 14px; padding: 2px 10px; cursor: pointer; font-size: 13px; }
@@ -64,6 +70,7 @@ function pageHtml(nonce: string, embedded: boolean): string {
 <body class="${embedded ? 'embedded' : ''}">
 <header><h1 data-i18n="title">12345 在线咨询</h1><button type="button" id="lang" data-testid="chat-language">English</button></header>
 <main id="messages" data-testid="chat-messages" aria-live="polite"></main>
+<div id="live" class="live" data-testid="chat-live" hidden><span id="live-text"></span><button type="button" id="live-leave" data-testid="chat-live-leave"></button></div>
 <form id="form">
   <textarea id="input" data-testid="chat-input" maxlength="20000" data-i18n-placeholder="placeholder" placeholder="请输入您的问题"></textarea>
   <button type="button" id="agent" data-testid="chat-agent" data-i18n="agent">转人工</button>
@@ -79,8 +86,10 @@ const PAGE_JS = String.raw`
 (function () {
   'use strict';
   var T = {
-    'zh-CN': { title: '12345 在线咨询', placeholder: '请输入您的问题', send: '发送', agent: '转人工', other: 'English', helpful: '这个回答有帮助吗？', yes: '有帮助', no: '没帮助', thanks: '感谢您的反馈！', network: '网络异常，请稍后再试', note: '示例知识库，答复仅供参考；紧急情况请拨打 110/119/120', agentText: '转人工' },
-    en: { title: '12345 Online help', placeholder: 'Type your question', send: 'Send', agent: 'Agent', other: '中文', helpful: 'Was this helpful?', yes: 'Yes', no: 'No', thanks: 'Thank you for your feedback!', network: 'Network problem; please try again', note: 'Sample knowledge base; answers are for reference. Emergencies: 110/119/120', agentText: 'agent' }
+    'zh-CN': { title: '12345 在线咨询', placeholder: '请输入您的问题', send: '发送', agent: '转人工', other: 'English', helpful: '这个回答有帮助吗？', yes: '有帮助', no: '没帮助', thanks: '感谢您的反馈！', network: '网络异常，请稍后再试', note: '示例知识库，答复仅供参考；紧急情况请拨打 110/119/120', agentText: '转人工',
+      offer: '现在有人工客服在线，您可以在此等候接入；也可以直接描述诉求留言。', wait: '等待人工客服', waiting: '正在等候人工客服接入…', connected: '人工客服 {agent} 正在为您服务', leaveWait: '不等了，转为留言', leaveTalk: '结束对话', agentLabel: '人工客服' },
+    en: { title: '12345 Online help', placeholder: 'Type your question', send: 'Send', agent: 'Agent', other: '中文', helpful: 'Was this helpful?', yes: 'Yes', no: 'No', thanks: 'Thank you for your feedback!', network: 'Network problem; please try again', note: 'Sample knowledge base; answers are for reference. Emergencies: 110/119/120', agentText: 'agent',
+      offer: 'An agent is free now: you can wait here to talk to them, or describe your request to leave it.', wait: 'Wait for an agent', waiting: 'Waiting for an agent…', connected: 'Agent {agent} is with you', leaveWait: 'Stop waiting, leave a request', leaveTalk: 'End the chat', agentLabel: 'Agent' }
   };
   var params = new URLSearchParams(location.search);
   var lang = (params.get('lang') || navigator.language || 'zh-CN').toLowerCase().indexOf('en') === 0 ? 'en' : 'zh-CN';
@@ -163,7 +172,76 @@ const PAGE_JS = String.raw`
     }
   }
 
-  function render(m) { if (m.role === 'user') bubble('user', m.text); else renderBot(m); }
+  // Live agent (转人工 with a person): the page reads new messages every few seconds while one is involved.
+  var lastId = null;
+  var live = null;
+  var pollTimer = null;
+  var liveBar = document.getElementById('live');
+  var liveText = document.getElementById('live-text');
+  var liveLeave = document.getElementById('live-leave');
+  function seen(m) { if (m && m.id && (lastId === null || Number(m.id) > Number(lastId))) lastId = m.id; }
+  function isLive() { return live && (live.state === 'waiting' || live.state === 'connected'); }
+  function showLive(next) {
+    live = next || null;
+    if (!isLive()) { liveBar.hidden = true; if (pollTimer) { clearInterval(pollTimer); pollTimer = null; } return; }
+    liveBar.hidden = false;
+    liveBar.setAttribute('data-state', live.state);
+    liveText.textContent = live.state === 'waiting' ? T[lang].waiting : T[lang].connected.replace('{agent}', live.agentName || '');
+    liveLeave.textContent = live.state === 'waiting' ? T[lang].leaveWait : T[lang].leaveTalk;
+    if (!pollTimer) pollTimer = setInterval(poll, 2000);
+  }
+  var polling = false;
+  function poll() {
+    if (!session || polling) return;
+    polling = true;
+    api('GET', '/api/chat/sessions/' + session.id + (lastId ? '?after=' + lastId : '')).then(function (r) {
+      if (r.status !== 200) return;
+      // The citizen's own messages are already on the page.
+      r.data.messages.forEach(function (m) { if (m.role !== 'user') render(m); else seen(m); });
+      showLive(r.data.live);
+    }).then(function () { polling = false; }, function () { polling = false; });
+  }
+  function offerWait(div) {
+    var row = document.createElement('div');
+    row.className = 'offer';
+    var note = document.createElement('div');
+    note.textContent = T[lang].offer;
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = T[lang].wait;
+    b.setAttribute('data-testid', 'chat-live-wait');
+    b.addEventListener('click', function () {
+      b.disabled = true;
+      api('POST', '/api/chat/sessions/' + session.id + '/live').then(function (r) {
+        if (r.status !== 200) { showError(r); b.disabled = false; return; }
+        r.data.messages.forEach(render);
+        showLive(r.data.live);
+      }, function () { showError(null); b.disabled = false; });
+    });
+    row.appendChild(note);
+    row.appendChild(b);
+    div.appendChild(row);
+  }
+  liveLeave.addEventListener('click', function () {
+    api('POST', '/api/chat/sessions/' + session.id + '/live/leave').then(function (r) {
+      if (r.status !== 200) { showError(r); return; }
+      r.data.messages.forEach(render);
+      showLive(r.data.live);
+    }, function () { showError(null); });
+  });
+
+  function render(m) {
+    seen(m);
+    if (m.role === 'user') bubble('user', m.text);
+    else if (m.role === 'agent') {
+      var div = bubble('agent', '', m);
+      var who = document.createElement('span');
+      who.className = 'who';
+      who.textContent = T[lang].agentLabel;
+      div.appendChild(who);
+      div.appendChild(document.createTextNode(m.text));
+    } else renderBot(m);
+  }
 
   function showError(r) {
     var text = (r && r.data && r.data.error && r.data.error.message) || T[lang].network;
@@ -175,7 +253,7 @@ const PAGE_JS = String.raw`
     if (saved) {
       session = saved;
       return api('GET', '/api/chat/sessions/' + saved.id).then(function (r) {
-        if (r.status === 200) { r.data.messages.forEach(render); return; }
+        if (r.status === 200) { r.data.messages.forEach(render); showLive(r.data.live); return; }
         session = null; store.clear(); return start();
       });
     }
@@ -193,8 +271,14 @@ const PAGE_JS = String.raw`
     busy = true; sendButton.disabled = true;
     if (text.trim()) bubble('user', text);
     api('POST', '/api/chat/sessions/' + session.id + '/messages', { text: text }).then(function (r) {
-      if (r.status === 200) r.data.messages.forEach(renderBot);
-      else showError(r);
+      if (r.status === 200) {
+        r.data.messages.forEach(render);
+        if (r.data.liveAgent && r.data.liveAgent.available) {
+          var last = list.lastElementChild;
+          if (last) offerWait(last);
+        }
+        if (r.data.live) showLive(r.data.live);
+      } else showError(r);
     }, function () { showError(null); }).then(function () { busy = false; sendButton.disabled = false; input.focus(); });
   }
 

@@ -64,10 +64,34 @@ const phrases = {
     'zh-CN': '抱歉，我暂时没有找到相关答案。您可以换个说法再问，或回复“转人工”留下诉求，由工作人员处理。',
     en: 'Sorry, I could not find an answer. Our knowledge base is in Chinese: try asking in Chinese, or type “agent” to leave a request for a person.',
   },
+  notHeardHandoff: { 'zh-CN': '抱歉，还是没有听清，正在为您转接人工坐席，请稍候。', en: 'Sorry, I still could not hear you. Connecting you to an agent, please hold.' },
+  lowConfidenceHandoff: { 'zh-CN': '抱歉，我没能听清您的问题，正在为您转接人工坐席，请稍候。', en: 'Sorry, I could not make out your question. Connecting you to an agent, please hold.' },
   unansweredSpoken: { 'zh-CN': '抱歉，我没有找到答案，正在为您转接人工坐席，请稍候。', en: 'Sorry, I could not find an answer. Connecting you to an agent, please hold.' },
   smsRateLimited: {
     'zh-CN': '您发送短信过于频繁，请稍后再试。如有紧急情况请拨打 12345。',
     en: 'You are sending messages too fast; please try later. For urgent matters call 12345.',
+  },
+  liveWaiting: {
+    'zh-CN': '正在为您接入人工客服，请稍候。等候期间您可以先描述诉求；如 {minutes} 分钟内无人接入，将为您转为留言并生成工单。',
+    en: 'Connecting you to an agent, please wait. You may describe your request meanwhile; if nobody joins within {minutes} minutes, it becomes a request and a ticket.',
+  },
+  liveNone: {
+    'zh-CN': '目前没有空闲的人工客服。请描述您的诉求并留下联系电话，我们会生成工单并尽快联系您。',
+    en: 'No agent is free right now. Please describe your request and leave a phone number; we will open a ticket and contact you.',
+  },
+  liveJoined: { 'zh-CN': '人工客服 {agent} 已接入，请问有什么可以帮您？', en: 'Agent {agent} has joined. How can we help?' },
+  liveEnded: {
+    'zh-CN': '人工客服已结束本次对话，感谢您的咨询。如还有问题，可以继续向智能客服提问。',
+    en: 'The agent has ended the conversation. Thank you. You may keep asking the assistant.',
+  },
+  liveLeft: { 'zh-CN': '您已结束与人工客服的对话。', en: 'You ended the conversation with the agent.' },
+  liveFallback: {
+    'zh-CN': '暂时没有人工客服接入。请描述您的诉求并留下联系电话，我们会生成工单并尽快联系您。',
+    en: 'No agent could join. Please describe your request and leave a phone number; we will open a ticket and contact you.',
+  },
+  liveFallbackWithText: {
+    'zh-CN': '暂时没有人工客服接入，您等候时留下的内容已记下。请留下联系电话（手机号），我们会生成工单并尽快联系您；如不方便留电话，请回复“不留”。',
+    en: 'No agent could join; what you wrote while waiting is kept. Please leave a phone number so we can open a ticket and contact you, or reply “no phone”.',
   },
   feedbackThanks: { 'zh-CN': '感谢您的反馈！', en: 'Thank you for your feedback!' },
 } satisfies Record<string, Record<Lang, string>>;

@@ -88,8 +88,33 @@ export async function insertMessages(
     .execute();
 }
 
-export async function listMessages(db: Executor, sessionId: string) {
-  return db.selectFrom('chat_messages').selectAll().where('session_id', '=', sessionId).orderBy('id').execute();
+export async function listMessages(db: Executor, sessionId: string, after?: string) {
+  let query = db.selectFrom('chat_messages').selectAll().where('session_id', '=', sessionId);
+  if (after !== undefined) query = query.where('id', '>', after);
+  return query.orderBy('id').execute();
+}
+
+/** Web conversations with a live agent waiting or talking (the `live` part of their memory). */
+export async function listLiveSessions(db: Executor) {
+  return db
+    .selectFrom('chat_sessions as s')
+    .select(['s.id', 's.language', 's.context', 's.created_at', 's.last_message_at'])
+    .select((eb) =>
+      eb.selectFrom('chat_messages as m').select('m.text').whereRef('m.session_id', '=', 's.id').where('m.role', '=', 'user').orderBy('m.id').limit(1).as('first_question'),
+    )
+    .where('s.channel', '=', 'web')
+    .where(sql<string>`s.context->'live'->>'state'`, 'in', ['waiting', 'connected'])
+    .orderBy('s.last_message_at', 'asc')
+    .limit(200)
+    .execute();
+}
+
+export async function setContext(db: Executor, id: string, context: Record<string, unknown>, addMessages = 0) {
+  await db
+    .updateTable('chat_sessions')
+    .set({ context: JSON.stringify(context), message_count: sql`message_count + ${addMessages}`, last_message_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function findMessage(db: Executor, sessionId: string, messageId: string) {
@@ -131,19 +156,6 @@ export async function insertRequest(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-}
-
-/**
- * A ticket's state for a status lookup, only when the number and the phone's last four digits agree.
- * A narrow read of the work-order table (number, state) until tickets/index.ts offers a lookup of its own.
- */
-export async function findTicketForCaller(db: Executor, number: string, lastFour: string) {
-  return db
-    .selectFrom('tickets')
-    .select(['id', 'number', 'state', 'updated_at', 'closed_at'])
-    .where('number', '=', number)
-    .where('caller_phone_last_four', '=', lastFour)
-    .executeTakeFirst();
 }
 
 export async function findTicketNumber(db: Executor, ticketId: string) {

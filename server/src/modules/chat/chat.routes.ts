@@ -6,7 +6,22 @@ import * as z from 'zod';
 import type { AppContext } from '../../context.ts';
 import { publicRoute, userRoute } from '../../platform/http/route.ts';
 import { chatPage, widgetScript } from './chat.pages.ts';
-import { ChatMessageSchema, ConversationsQuery, FeedbackBody, MessageParams, PostMessageBody, SessionCreatedSchema, SessionParams, StartSessionBody, TurnSchema } from './chat.schema.ts';
+import {
+  ChatMessageSchema,
+  ConversationsQuery,
+  FeedbackBody,
+  LiveMessageBody,
+  LiveSchema,
+  LiveTurnSchema,
+  MessageParams,
+  PostMessageBody,
+  SessionCreatedSchema,
+  SessionParams,
+  SessionQuery,
+  StartSessionBody,
+  TurnSchema,
+} from './chat.schema.ts';
+import * as live from './chat.live.ts';
 import * as service from './chat.service.ts';
 
 export function chatRoutes(ctx: AppContext) {
@@ -28,8 +43,27 @@ export function chatRoutes(ctx: AppContext) {
       summary: '会话历史（需 X-Chat-Token）A conversation so far',
       tags,
       params: SessionParams,
-      response: z.object({ sessionId: z.uuid(), language: z.string(), outcome: z.string().nullable(), messages: z.array(ChatMessageSchema) }),
-      handler: async ({ params, req }) => service.getWebSession(ctx, params.id, req.get('x-chat-token')),
+      query: SessionQuery,
+      response: z.object({ sessionId: z.uuid(), language: z.string(), outcome: z.string().nullable(), messages: z.array(ChatMessageSchema), live: LiveSchema }),
+      handler: async ({ params, query, req }) => service.getWebSession(ctx, params.id, req.get('x-chat-token'), query.after),
+    }),
+    publicRoute({
+      method: 'post',
+      path: '/api/chat/sessions/:id/live',
+      summary: '转人工：有空闲坐席时排队等候接入，否则转为留言（需 X-Chat-Token）Wait for a live agent',
+      tags,
+      params: SessionParams,
+      response: LiveTurnSchema,
+      handler: async ({ params, req }) => live.requestLiveAgent(ctx, params.id, req.get('x-chat-token')),
+    }),
+    publicRoute({
+      method: 'post',
+      path: '/api/chat/sessions/:id/live/leave',
+      summary: '不再等候或结束人工对话（需 X-Chat-Token）Stop waiting for, or leave, the live agent',
+      tags,
+      params: SessionParams,
+      response: LiveTurnSchema,
+      handler: async ({ params, req }) => live.leaveLiveAgent(ctx, params.id, req.get('x-chat-token')),
     }),
     publicRoute({
       method: 'post',
@@ -74,6 +108,47 @@ export function chatRoutes(ctx: AppContext) {
       tags,
       query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
       handler: async ({ actor, query }) => service.listChatRequests(ctx, actor, query.limit),
+    }),
+    userRoute({
+      method: 'get',
+      path: '/api/chat/live',
+      summary: '等候人工的网页会话及我正在接待的会话（坐席）Web chats waiting for an agent, and mine',
+      tags,
+      handler: async ({ actor }) => live.listLiveChats(ctx, actor),
+    }),
+    userRoute({
+      method: 'get',
+      path: '/api/chat/live/:id',
+      summary: '人工会话的完整记录 A live chat with its history',
+      tags,
+      params: SessionParams,
+      handler: async ({ actor, params }) => live.getLiveChat(ctx, actor, params.id),
+    }),
+    userRoute({
+      method: 'post',
+      path: '/api/chat/live/:id/accept',
+      summary: '接入等候中的会话（只有一位坐席能接入）Take a waiting chat',
+      tags,
+      params: SessionParams,
+      handler: async ({ actor, params }) => live.acceptLiveChat(ctx, actor, params.id),
+    }),
+    userRoute({
+      method: 'post',
+      path: '/api/chat/live/:id/messages',
+      summary: '坐席回复市民 The agent replies',
+      tags,
+      params: SessionParams,
+      body: LiveMessageBody,
+      response: ChatMessageSchema,
+      handler: async ({ actor, params, body }) => live.sendLiveMessage(ctx, actor, params.id, body.text),
+    }),
+    userRoute({
+      method: 'post',
+      path: '/api/chat/live/:id/end',
+      summary: '结束人工会话 End the live chat',
+      tags,
+      params: SessionParams,
+      handler: async ({ actor, params }) => live.endLiveChat(ctx, actor, params.id),
     }),
     publicRoute({
       method: 'get',

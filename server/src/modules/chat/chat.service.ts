@@ -9,9 +9,11 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../../context.ts';
 import type { RequestOrigin, UserActor } from '../../platform/actor.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { Executor } from '../../platform/db/database.ts';
 import type { ChatChannel } from '../../schema.ts';
 import { recordKnowledgeGap } from '../knowledge/index.ts';
-import { takeTurn, type BotMessage, type SessionOutcome, type Turn } from './chat.bot.ts';
+import { readMemory, takeTurn, type BotMessage, type SessionOutcome, type Turn } from './chat.bot.ts';
+import { countChatAgents, presentLive, relayToLiveAgent } from './chat.live.ts';
 import { phrase } from './chat.phrases.ts';
 import { canReadConversations } from './chat.policy.ts';
 import * as repo from './chat.repository.ts';
@@ -45,7 +47,8 @@ async function enforceRateLimit(ctx: AppContext, key: string, limit: number): Pr
 
 export type PresentedMessage = {
   id: string;
-  role: 'user' | 'bot';
+  /** `agent`: a live agent's message (stored as a bot-side message of kind `agent`). */
+  role: 'user' | 'bot' | 'agent';
   text: string;
   kind: string | null;
   choices: { n: number; question: string }[] | null;
@@ -54,17 +57,17 @@ export type PresentedMessage = {
   at: string;
 };
 
-function presentMessage(row: { id: string; role: 'user' | 'bot'; text: string; kind: string | null; choices: unknown; helpful: boolean | null; at: Date }): PresentedMessage {
+export function presentMessage(row: { id: string; role: 'user' | 'bot'; text: string; kind: string | null; choices: unknown; helpful: boolean | null; at: Date }): PresentedMessage {
   const choices = Array.isArray(row.choices) ? (row.choices as { n: number; question: string }[]).map((c) => ({ n: c.n, question: c.question })) : null;
-  return { id: row.id, role: row.role, text: row.text, kind: row.kind, choices, canRate: row.role === 'bot' && row.kind === 'answer', helpful: row.helpful, at: new Date(row.at).toISOString() };
+  return { id: row.id, role: row.role === 'bot' && row.kind === 'agent' ? 'agent' : row.role, text: row.text, kind: row.kind, choices, canRate: row.role === 'bot' && row.kind === 'answer', helpful: row.helpful, at: new Date(row.at).toISOString() };
 }
 
 /**
  * Runs one turn in one transaction, the session row locked so two messages of one conversation are read in
  * order. Returns the turn and the stored bot messages.
  */
-async function converse(ctx: AppContext, sessionId: string, text: string): Promise<{ turn: Turn; messages: PresentedMessage[]; channel: ChatChannel }> {
-  return ctx.db.transaction().execute(async (trx) => {
+async function converse(ctx: AppContext, sessionId: string, text: string, inTransaction?: Executor): Promise<{ turn: Turn; messages: PresentedMessage[]; channel: ChatChannel }> {
+  const run = async (trx: Executor) => {
     const session = await repo.lockSession(trx, sessionId);
     if (!session) throw sessionNotFound();
     const turn = await takeTurn(ctx, trx, session, text);
@@ -82,7 +85,9 @@ async function converse(ctx: AppContext, sessionId: string, text: string): Promi
       .filter((r) => r.role === 'bot')
       .map((r) => presentMessage({ id: r.id, role: 'bot', text: r.text, kind: 'kind' in r ? (r.kind ?? null) : null, choices: 'choices' in r ? r.choices : null, helpful: null, at: r.at }));
     return { turn, messages: botRows, channel: session.channel };
-  });
+  };
+  // A caller's transaction (the voice webhook's): the turn commits, or not, with the webhook's claim.
+  return inTransaction?.isTransaction ? run(inTransaction) : ctx.db.transaction().execute(run);
 }
 
 // ── web ─────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -101,7 +106,7 @@ export async function startWebSession(ctx: AppContext, origin: RequestOrigin, in
   return { sessionId, token, messages: [greeting] };
 }
 
-async function requireWebSession(ctx: AppContext, sessionId: string, token: string | undefined) {
+export async function requireWebSession(ctx: AppContext, sessionId: string, token: string | undefined) {
   const session = await repo.findSession(ctx.db, sessionId);
   const ok = session?.channel === 'web' && session.token_hash && token && timingSafeEqual(session.token_hash, hashToken(token));
   if (!session || !ok) throw new AppError('UNAUTHENTICATED', { messageKey: 'chat.error.token' });
@@ -111,14 +116,20 @@ async function requireWebSession(ctx: AppContext, sessionId: string, token: stri
 export async function postWebMessage(ctx: AppContext, origin: RequestOrigin, sessionId: string, token: string | undefined, text: string) {
   await requireWebSession(ctx, sessionId, token);
   await enforceRateLimit(ctx, `web-message:${origin.ip ?? 'unknown'}`, RATE_LIMITS.webMessagesPerIp);
+  // With a live agent waiting or talking, the message is for the person, not the bot.
+  const relayed = await relayToLiveAgent(ctx, sessionId, text);
+  if (relayed) return relayed;
   const { turn, messages } = await converse(ctx, sessionId, text);
-  return { messages, outcome: turn.outcome ?? null, language: turn.language };
+  // 转人工 on the web: say whether an agent is free, so the page can offer to wait for one.
+  const liveAgent = turn.outcome === 'handoff' ? { available: (await countChatAgents(ctx.db)) > 0 } : null;
+  return { messages, outcome: turn.outcome ?? null, language: turn.language, live: null, liveAgent };
 }
 
-export async function getWebSession(ctx: AppContext, sessionId: string, token: string | undefined) {
+/** The conversation so far, or only the messages after `after` (the page polls this while a live agent is involved). */
+export async function getWebSession(ctx: AppContext, sessionId: string, token: string | undefined, after?: string) {
   const session = await requireWebSession(ctx, sessionId, token);
-  const rows = await repo.listMessages(ctx.db, sessionId);
-  return { sessionId, language: session.language, outcome: session.outcome, messages: rows.map(presentMessage) };
+  const rows = await repo.listMessages(ctx.db, sessionId, after);
+  return { sessionId, language: session.language, outcome: session.outcome, messages: rows.map(presentMessage), live: presentLive(readMemory(session.context).live) };
 }
 
 /** "Was this helpful?" on an answer; an unhelpful answer joins the curators' list with its question. */
@@ -187,16 +198,51 @@ async function replayInboundSms(ctx: AppContext, messageSid: string): Promise<st
  * back and what the flow should do next out — `answered` (say it, then offer more help or end), `ambiguous`
  * (say the numbered choices or the "say it again", and gather speech again), `handoff` (say it, then queue
  * the caller for an agent). The conversation is remembered per call, so "第二个" picks from the last list.
+ *
+ * Pass the voice webhook's transaction as `trx` so the stored turn commits with the webhook's idempotency
+ * claim: a retried webhook then replays its answer and never stores the turn twice.
  */
 export async function answerSpokenQuestion(
   ctx: AppContext,
   input: { callId: string; text: string; language?: 'zh-CN' | 'en' },
+  trx?: Executor,
 ): Promise<{ say: string; outcome: 'answered' | 'ambiguous' | 'handoff'; language: 'zh-CN' | 'en'; sessionId: string }> {
-  const sessionId =
-    (await repo.findRecentSession(ctx.db, 'phone', input.callId, CALL_IDLE_MINUTES))?.id ??
-    (await repo.insertSession(ctx.db, { channel: 'phone', sourceKey: input.callId, language: input.language ?? 'zh-CN' })).id;
-  const { turn, messages } = await converse(ctx, sessionId, input.text);
+  const sessionId = await phoneSession(trx ?? ctx.db, input.callId, input.language ?? 'zh-CN');
+  const { turn, messages } = await converse(ctx, sessionId, input.text, trx);
   return { say: messages.map((m) => m.text).join(' '), outcome: turn.voice, language: turn.language, sessionId };
+}
+
+/** The phone conversation of a call: the open one, or a new one keyed by the call id. */
+async function phoneSession(db: Executor, callId: string, language: string): Promise<string> {
+  return (
+    (await repo.findRecentSession(db, 'phone', callId, CALL_IDLE_MINUTES))?.id ??
+    (await repo.insertSession(db, { channel: 'phone', sourceKey: callId, language })).id
+  );
+}
+
+/**
+ * A phone turn that goes to an agent without asking the knowledge base: the caller pressed 0, or the
+ * recogniser was unsure of what it heard (a misheard question must not get a confident wrong answer). The
+ * caller's words, when there are any, and the hand-off are stored in the call's conversation.
+ */
+export async function noteSpokenHandoff(
+  ctx: AppContext,
+  input: { callId: string; text: string; language?: 'zh-CN' | 'en'; reason: 'pressed_zero' | 'low_confidence' | 'no_speech' },
+  trx: Executor,
+): Promise<{ say: string; sessionId: string }> {
+  const language = input.language ?? 'zh-CN';
+  const sessionId = await phoneSession(trx, input.callId, language);
+  const session = await repo.lockSession(trx, sessionId);
+  const key = input.reason === 'pressed_zero' ? 'handoffPhone' : input.reason === 'no_speech' ? 'notHeardHandoff' : 'lowConfidenceHandoff';
+  const say = phrase(key, language);
+  const text = input.text.trim().slice(0, 500);
+  const rows = [
+    ...(text ? [{ sessionId, role: 'user' as const, text }] : []),
+    { sessionId, role: 'bot' as const, text: say, kind: 'handoff' },
+  ];
+  await repo.insertMessages(trx, rows);
+  await repo.updateSession(trx, sessionId, { context: (session?.context ?? {}) as Record<string, unknown>, outcome: 'handoff', addMessages: rows.length });
+  return { say, sessionId };
 }
 
 // ── supervisors ─────────────────────────────────────────────────────────────────────────────────────────────

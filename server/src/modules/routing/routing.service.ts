@@ -71,19 +71,38 @@ async function reserveAgent(trx: Executor, callId: string, desk: string, targetA
   return row.rows[0]?.user_id;
 }
 
+/** How many (call, agent) pairs one routing transaction may reserve: a burst shares BEGIN, COMMIT and reads. */
+const BATCH = 10;
+
 /** Reserves the next (call, agent) pair in one transaction, or returns undefined when none can be made. */
 export async function assignNextCall(ctx: AppContext): Promise<Assignment | undefined> {
+  return (await assignWaitingCalls(ctx, 1))[0];
+}
+
+/**
+ * Reserves up to `max` (call, agent) pairs in one transaction, in routing order (priority, then time queued);
+ * an empty list when none can be made. Within the transaction a reserved agent is ringing and a reserved
+ * call is offering, so neither is picked twice; across processes the row locks keep it exact.
+ */
+export async function assignWaitingCalls(ctx: AppContext, max = BATCH): Promise<Assignment[]> {
   const callbacksAllowed = isWithinCallingHours(ctx);
-  const assignment = await ctx.db.transaction().execute(async (trx) => {
-    // The desks some available agent could take right now. Without this, a pass with every agent busy asks
-    // `reserveAgent` once per waiting call (up to 50 queries) only to find nobody, and a pass runs after every
-    // queued or ended call. Exact: a call whose desk is not here cannot get an agent by skill in this pass
-    // (named-agent calls are still asked), and an agent who becomes available afterwards triggers a new pass.
-    const staffed = await sql<{ desk_code: string | null }>`
-      select distinct s.desk_code from agent_states a left join user_skills s on s.user_id = a.user_id where a.state = 'available'
-    `.execute(trx);
-    if (staffed.rows.length === 0) return undefined;
-    const desks = new Set(staffed.rows.map((r) => r.desk_code));
+  // The desks some available agent could take right now. Without this, a pass with every agent busy asks
+  // `reserveAgent` once per waiting call (up to 50 queries) only to find nobody, and a pass runs after every
+  // queued or ended call. Exact: a call whose desk is not here cannot get an agent by skill in this pass
+  // (named-agent calls are still asked), and an agent who becomes available afterwards triggers a new pass.
+  // Read before the transaction: a pass that finds nobody costs one round trip, not three (BEGIN, COMMIT).
+  // How many agents are available also bounds the batch: once that many are reserved, the calls behind
+  // would each ask `reserveAgent` in vain.
+  const staffed = await sql<{ desks: (string | null)[] | null; agents: number }>`
+    select array_agg(distinct s.desk_code) as desks, count(distinct a.user_id)::int as agents
+      from agent_states a left join user_skills s on s.user_id = a.user_id
+     where a.state = 'available'
+  `.execute(ctx.db);
+  const available = staffed.rows[0]?.agents ?? 0;
+  if (available === 0) return [];
+  const desks = new Set(staffed.rows[0]?.desks ?? []);
+  const limit = Math.min(max, available);
+  const made = await ctx.db.transaction().execute(async (trx) => {
     const candidates = await trx
       .selectFrom('calls')
       .select(['id', 'desk', 'target_agent_id', 'direction', 'callback_requested'])
@@ -92,32 +111,69 @@ export async function assignNextCall(ctx: AppContext): Promise<Assignment | unde
       .orderBy('queued_at', 'asc')
       .limit(50)
       .execute();
+    const reserved: { assignment: Assignment; change: StateChange }[] = [];
     for (const candidate of candidates) {
+      if (reserved.length >= limit) break;
       const callback = candidate.direction === 'callback' || candidate.callback_requested;
       if (callback && !callbacksAllowed) continue;
-      if (!candidate.target_agent_id && !desks.has(candidate.desk ?? 'general')) continue;
-      const agentId = await reserveAgent(trx, candidate.id, candidate.desk ?? 'general', candidate.target_agent_id);
+      const desk = candidate.desk ?? 'general';
+      if (!candidate.target_agent_id && !desks.has(desk)) continue;
+      const agentId = await reserveAgent(trx, candidate.id, desk, candidate.target_agent_id);
       if (!agentId) continue;
       const call = await trx.selectFrom('calls').select(['id']).where('id', '=', candidate.id).where('status', '=', 'queued').forUpdate().skipLocked().executeTakeFirst();
       if (!call) continue;
-      const now = new Date();
-      await trx
-        .updateTable('calls')
-        .set({ status: 'offering', agent_id: agentId, first_offered_at: sql`coalesce(first_offered_at, ${now})`, conference_name: conferenceName(candidate.id), updated_at: now })
-        .where('id', '=', candidate.id)
-        .execute();
-      const offer = await trx.insertInto('call_offers').values({ call_id: candidate.id, agent_id: agentId, status: 'ringing' }).returning('id').executeTakeFirstOrThrow();
-      const change = await changeAgentState(trx, agentId, 'ringing', { callId: candidate.id });
-      await addCallEvent(trx, candidate.id, 'offered', { agentId, offerId: offer.id });
-      // A safety net for a lost "no answer" callback: the offer is withdrawn a little after the ring timeout.
-      await addJob(trx, 'routing.withdraw-offer', { offerId: offer.id }, { runAt: new Date(now.getTime() + (ctx.config.calls.ringTimeoutSeconds + 10) * 1000), jobKey: `offer:${offer.id}` });
-      return { assignment: { callId: candidate.id, offerId: offer.id, agentId, direction: candidate.direction }, change };
+      const { offerId, change } = await reserveOffer(ctx, trx, candidate.id, agentId);
+      reserved.push({ assignment: { callId: candidate.id, offerId, agentId, direction: candidate.direction }, change });
     }
-    return undefined;
+    return reserved;
   });
-  if (!assignment) return undefined;
-  publishAgentState(ctx, assignment.change);
-  return assignment.assignment;
+  for (const r of made) publishAgentState(ctx, r.change);
+  return made.map((r) => r.assignment);
+}
+
+/**
+ * Writes one reservation in one statement: the call offering to the agent, the ringing offer, the agent
+ * ringing (and the state log), the call event, and the safety-net job that withdraws an offer whose "no
+ * answer" callback is lost. `offered_at` is the statement's clock, not the transaction's start: in a batch,
+ * each offer carries the moment it was reserved.
+ */
+async function reserveOffer(ctx: AppContext, trx: Executor, callId: string, agentId: string): Promise<{ offerId: string; change: StateChange }> {
+  const now = new Date();
+  const withdrawAt = new Date(now.getTime() + (ctx.config.calls.ringTimeoutSeconds + 10) * 1000);
+  const { rows } = await sql<{ offer_id: string; from_state: AgentStateName | null; jobs: number }>`
+    with call as (
+      update calls
+         set status = 'offering', agent_id = ${agentId}, first_offered_at = coalesce(first_offered_at, ${now}),
+             conference_name = ${conferenceName(callId)}, updated_at = ${now}
+       where id = ${callId}
+      returning id
+    ), offer as (
+      insert into call_offers (call_id, agent_id, status, offered_at)
+      select id, ${agentId}, 'ringing', clock_timestamp() from call
+      returning id
+    ), before as (
+      select state from agent_states where user_id = ${agentId}
+    ), agent as (
+      update agent_states set state = 'ringing', reason = null, since = ${now}, call_id = ${callId}, wrap_until = null
+       where user_id = ${agentId}
+      returning user_id
+    ), logged as (
+      insert into agent_state_changes (user_id, from_state, to_state, reason, call_id)
+      select user_id, (select state from before), 'ringing', null, ${callId} from agent
+    ), event as (
+      insert into call_events (call_id, kind, data)
+      select ${callId}, 'offered', jsonb_build_object('agentId', ${agentId}::text, 'offerId', offer.id) from offer
+    ), job as (
+      select graphile_worker.add_job('routing.withdraw-offer', json_build_object('offerId', offer.id),
+                                     run_at => ${withdrawAt}::timestamptz, job_key => 'offer:' || offer.id, job_key_mode => 'replace')
+        from offer
+    )
+    select offer.id as offer_id, (select state from before) as from_state, (select count(*)::int from job) as jobs from offer
+  `.execute(trx);
+  const row = rows[0];
+  // The call was locked queued just before: no row here is a bug, and the transaction is rolled back.
+  if (!row || row.jobs !== 1) throw new Error(`reservation of call ${callId} for agent ${agentId} wrote nothing`);
+  return { offerId: row.offer_id, change: { userId: agentId, from: row.from_state, to: 'ringing', reason: null, callId, at: now } };
 }
 
 const routing = new WeakMap<AppContext, { running: boolean; again: boolean }>();
@@ -139,10 +195,10 @@ export async function routeWaitingCalls(ctx: AppContext): Promise<number> {
     do {
       state.again = false;
       for (;;) {
-        const assignment = await assignNextCall(ctx);
-        if (!assignment) break;
-        made++;
-        void startOffer(ctx, assignment);
+        const assignments = await assignWaitingCalls(ctx);
+        if (assignments.length === 0) break;
+        made += assignments.length;
+        for (const assignment of assignments) void startOffer(ctx, assignment);
       }
     } while (state.again);
   } catch (error) {

@@ -6,6 +6,7 @@
  *
  * A caller on the line never meets silence: every failure becomes an apology and the general queue.
  */
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import type { Executor } from '../../platform/db/database.ts';
@@ -16,6 +17,9 @@ import {
   addCallEvent,
   addMissedCall,
   claimWebhook,
+  endCallLeftInIvr,
+  endCallOutsideQueue,
+  recordIncomingCall,
   lockCall,
   lockCallBySid,
   recogniseCaller,
@@ -29,6 +33,7 @@ import { publishAgentState } from '../calls/calls.events.ts';
 import { flowOf } from './telephony.flows.ts';
 import { offerPostCallRating } from '../surveys/index.ts';
 import { conferenceName, voiceUrl } from './telephony.urls.ts';
+import { voicebotListen } from './telephony.voicebot.ts';
 
 type After = () => Promise<void> | void;
 type Outcome = { twiml: string; after?: After[] };
@@ -79,13 +84,7 @@ function languageOf(call: Pick<CallRow, 'language'>): VoiceLanguage {
  * (queue it, transfer it out, end it). Returns the steps and the call row as changed.
  */
 async function applyFlowResult(ctx: AppContext, trx: Executor, call: CallRow, flow: Flow, result: StepResult, after: After[]): Promise<VoiceStep[]> {
-  let { steps, state } = result;
-  // The voice bot does not exist yet: it is "unavailable", and the flow says where that goes.
-  for (let guard = 0; steps.at(-1)?.kind === 'voicebot' && guard < 3; guard++) {
-    const next = stepFlow(flow, state, { kind: 'bot', result: 'unavailable' });
-    steps = [...steps.slice(0, -1), ...next.steps];
-    state = next.state;
-  }
+  const { steps, state } = result;
   if (state.failure) ctx.logger.warn({ callId: call.id, flow: flow.id, failure: state.failure }, 'call flow fell back to an agent');
   const seq = call.ivr_seq + 1;
   const out: VoiceStep[] = [];
@@ -118,8 +117,10 @@ async function applyFlowResult(ctx: AppContext, trx: Executor, call: CallRow, fl
       case 'hangup':
         out.push({ kind: 'hangup' });
         break;
-      case 'outcome':
       case 'voicebot':
+        out.push(...voicebotListen(ctx, call.id, seq, s.language));
+        break;
+      case 'outcome':
         break;
     }
   }
@@ -144,6 +145,8 @@ function enqueueStep(ctx: AppContext, callId: string, desk: string): VoiceStep {
 
 /** An incoming call: record it, recognise the caller, start the hotline flow. */
 export async function handleIncomingCall(ctx: AppContext, input: { callSid: string; from: string }): Promise<string> {
+  const atOnce = await recordIncomingCallAtOnce(ctx, input);
+  if (atOnce !== undefined) return atOnce;
   return once(ctx, input.callSid, 'incoming', async (trx) => {
     const after: After[] = [];
     const phone = ctx.pii.protectPhone(input.from);
@@ -173,6 +176,59 @@ export async function handleIncomingCall(ctx: AppContext, input: { callSid: stri
     if (blocked) await addCallEvent(trx, call.id, 'refused_blocked', {});
     return { twiml: render(ctx, steps), after };
   });
+}
+
+/** Interpreter steps that change nothing on the call row beyond the flow state (no queue, transfer or bot). */
+const PLAIN_STEPS: ReadonlySet<string> = new Set(['say', 'pause', 'gather', 'hangup', 'outcome']);
+
+/**
+ * The incoming-call webhook on its common path, in two round trips instead of nine: who the caller is (read
+ * only), then one statement that claims the webhook and records the call, its events and the answer
+ * (`recordIncomingCall`). The call's id is chosen here so the answer's URLs can be rendered first. A flow
+ * whose first steps queue, transfer or start the voice bot returns undefined: the general path handles it.
+ */
+async function recordIncomingCallAtOnce(ctx: AppContext, input: { callSid: string; from: string }): Promise<string | undefined> {
+  const phone = ctx.pii.protectPhone(input.from);
+  const now = new Date();
+  const { blocked, repeat } = await recogniseCaller(ctx.db, phone.hash, now);
+  const flow = flowOf(ctx, 'hotline');
+  const { steps, state } = startCall(flow, { now: now.toISOString(), callerBlocked: blocked, repeatCaller: repeat, holiday: false });
+  if (!steps.every((s) => PLAIN_STEPS.has(s.kind))) return undefined;
+  const id = randomUUID();
+  if (state.failure) ctx.logger.warn({ callId: id, flow: flow.id, failure: state.failure }, 'call flow fell back to an agent');
+  // What applyFlowResult does for these steps, for a new call (ivr_seq 0 → 1).
+  const seq = 1;
+  const out: VoiceStep[] = [];
+  for (const s of steps as Step[]) {
+    if (s.kind === 'say' || s.kind === 'pause') out.push(s);
+    else if (s.kind === 'hangup') out.push({ kind: 'hangup' });
+    else if (s.kind === 'gather') {
+      out.push({ ...s, action: voiceUrl(ctx, 'gather', { call: id, seq }) });
+      out.push({ kind: 'redirect', url: voiceUrl(ctx, 'gather', { call: id, seq, timeout: 1 }) });
+    }
+  }
+  const twiml = render(ctx, out);
+  const events = [{ kind: 'arrived', data: { blocked, repeatCaller: repeat } }, ...(blocked ? [{ kind: 'refused_blocked', data: {} }] : [])];
+  const { claimed, replay } = await recordIncomingCall(
+    ctx.db,
+    {
+      id,
+      callSid: input.callSid,
+      callerHash: phone.hash,
+      callerEncrypted: phone.encrypted,
+      callerMasked: phone.masked || '未知号码',
+      blocked,
+      repeatCaller: repeat,
+      ivrFlow: flow.id,
+      ivrState: state,
+      ivrSeq: seq,
+      language: state.language,
+      offeredAt: now,
+    },
+    events,
+    twiml,
+  );
+  return claimed ? twiml : (replay ?? EMPTY);
 }
 
 /** The caller pressed keys, spoke, recorded, or stayed silent at the IVR step numbered `seq`. */
@@ -427,6 +483,16 @@ const FINAL_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'can
  */
 export async function handleCallerStatus(ctx: AppContext, input: { callSid: string; status: string; durationSeconds?: number }): Promise<void> {
   if (!FINAL_STATUSES.has(input.status)) return;
+  // The commonest final status (a caller who left in the IVR or at the voicemail prompt) in one statement;
+  // any other call takes the transaction below.
+  const left = await endCallLeftInIvr(ctx.db, input.callSid, new Date(), input.status);
+  if (left.matched) {
+    if (left.ended) {
+      publishCall(ctx, 'call.ended', left.ended);
+      publishQueueChanged(ctx);
+    }
+    return;
+  }
   await once(ctx, input.callSid, `status:final`, async (trx) => {
     const after: After[] = [];
     const call = await lockCallBySid(trx, input.callSid);
@@ -473,19 +539,20 @@ async function endCallerLeg(ctx: AppContext, trx: Executor, call: CallRow, after
     const ringing = await trx.selectFrom('call_offers').select(['id']).where('call_id', '=', call.id).where('status', '=', 'ringing').execute();
     for (const o of ringing) after.push(async () => void (await endOffer(ctx, o.id, 'canceled', { reason: 'caller_hung_up' })));
   } else {
-    const voicemail = await trx.selectFrom('voicemails').select('id').where('call_id', '=', call.id).executeTakeFirst();
-    const outcome = call.outcome ?? (call.blocked ? 'blocked' : voicemail ? 'voicemail' : call.status === 'voicemail' ? 'abandoned' : 'ivr_ended');
-    ended = await updateCall(trx, call.id, { status: 'ended', caller_location: 'none', ended_at: now, outcome });
-    if (outcome === 'abandoned') await addMissedCall(trx, ended, 'abandoned');
+    // The commonest end (a caller who left in the IVR): the outcome, the row and its event in one statement.
+    ended = await endCallOutsideQueue(trx, call.id, now, carrierStatus);
+    if (ended.outcome === 'abandoned') await addMissedCall(trx, ended, 'abandoned');
   }
-  await addCallEvent(trx, call.id, 'ended', { carrierStatus, outcome: ended.outcome });
+  if (call.status === 'talking' || call.status === 'queued' || call.status === 'offering') await addCallEvent(trx, call.id, 'ended', { carrierStatus, outcome: ended.outcome });
   if (ended.direction === 'callback' || ended.missed_call_id) await settleCallback(trx, ended, ended.answered_at !== null || ended.talk_seconds !== null);
   after.push(() => {
     for (const c of changes) publishAgentState(ctx, c);
     publishCall(ctx, 'call.ended', ended, call.agent_id ?? call.answered_by);
     publishQueueChanged(ctx);
-    // Routing runs even without a state change here: an agent freed earlier may have waited for this end.
-    triggerRouting(ctx);
+    // Routing runs even without a state change here: an agent freed earlier may have waited for this end
+    // (an agent holding an offering or talking call is not offered another). A call that ended in the IVR
+    // or voicemail had no agent and frees none.
+    if (call.agent_id || changes.length > 0 || call.status === 'talking' || call.status === 'offering') triggerRouting(ctx);
   });
 }
 
@@ -705,3 +772,6 @@ export async function handleAfterDial(ctx: AppContext, input: { callId: string; 
     return { twiml: render(ctx, [{ kind: 'hangup' }]) };
   });
 }
+
+/** The IVR internals the voice bot's turns reuse (telephony.voicebot.ts): one webhook, one claimed transaction. */
+export const voicebotSupport = { once, applyFlowResult, rescue, render };

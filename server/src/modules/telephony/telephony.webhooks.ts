@@ -8,6 +8,7 @@ import type { Request, Response, Router } from 'express';
 import * as z from 'zod';
 import type { AppContext } from '../../context.ts';
 import * as service from './telephony.service.ts';
+import { handleVoicebotInput, voicebotWebhookSchema } from './telephony.voicebot.ts';
 
 const callSid = z.string().regex(/^CA[0-9a-f]{32}$/);
 const uuid = z.uuid();
@@ -98,6 +99,7 @@ export function telephonyWebhooks(ctx: AppContext, router: Router): void {
 
   router.post('/voice/connect', voiceDocument(ctx, z.object({ CallSid: callSid, call: uuid }), (p) => service.handleConnect(ctx, { callId: p.call, callSid: p.CallSid })));
   router.post('/voice/voicemail', voiceDocument(ctx, z.object({ CallSid: callSid, call: uuid }), (p) => service.handleVoicemailStart(ctx, { callId: p.call, callSid: p.CallSid })));
+  router.post('/voice/bot', voiceDocument(ctx, voicebotWebhookSchema, (p) => handleVoicebotInput(ctx, p)));
 
   router.post(
     '/voice/transfer-out',
