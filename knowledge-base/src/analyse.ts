@@ -25,6 +25,8 @@ export interface AnalysedText {
   bigramPinyin: string[];
   /** Distinct content words (stop words removed), canonical. */
   words: string[];
+  /** Word class of each of `words` (WORD_CLASS: noun-like, verb, adjective, other), from jieba's POS tags. */
+  wordClasses: number[];
   /** Fuzzy pinyin per unit (zh/z, ch/c, sh/s, l/n, in/ing, en/eng merged), the homophone channel. */
   pinyin: string[];
   /** Distinct pinyin bigrams. */
@@ -97,23 +99,41 @@ const phrasePattern = new RegExp(
   'g',
 );
 
-/** Folds synonyms to their canonical form and returns the canonical text and its words. */
-export function foldSynonyms(normalised: string): { canon: string; words: string[] } {
+/** Word classes the pair features weigh unshared words by (the leftover noun is what makes a look-alike). */
+export const WORD_CLASS = { noun: 0, verb: 1, adjective: 2, other: 3 } as const;
+
+/** Maps a jieba (ICTCLAS) POS tag to a WORD_CLASS. Names, places, English and unknown words count as nouns. */
+export function classifyTag(tag: string): number {
+  if (tag === 'eng') return WORD_CLASS.noun;
+  const head = tag.charAt(0);
+  // n* nouns and names, t time, s place, f locality (左, 上), x unknown to the dictionary, j/i/l abbreviations and idioms.
+  if ('ntsfxjil'.includes(head)) return WORD_CLASS.noun;
+  if (head === 'v') return WORD_CLASS.verb;
+  if (head === 'a' || head === 'b' || head === 'z') return WORD_CLASS.adjective;
+  return WORD_CLASS.other;
+}
+
+/** Folds synonyms to their canonical form and returns the canonical text and its words with their POS tags. */
+export function foldSynonyms(normalised: string): { canon: string; words: string[]; tags: string[] } {
   const fold = (text: string): string => text.replace(phrasePattern, (p) => phraseCanon.get(p) ?? p);
   // Two passes: folding one phrase can form another (户籍迁移 → 户口迁移 → 迁户口).
   const phrased = fold(fold(normalised));
   const segmenter = getSegmenter();
   let changed = phrased !== normalised;
-  const folded = segmenter.cut(phrased, true).map((w) => {
-    const canonical = wordCanon.get(w);
-    if (canonical === undefined) return w;
-    changed = true;
-    return canonical;
-  });
-  const canon = folded.join('');
+  const tagged = segmenter.tag(phrased, true);
+  const words: string[] = [];
+  const tags: string[] = [];
+  for (const { word, tag } of tagged) {
+    const canonical = wordCanon.get(word);
+    if (canonical !== undefined) changed = true;
+    words.push(canonical ?? word);
+    tags.push(tag);
+  }
+  const canon = words.join('');
+  if (!changed) return { canon, words, tags };
   // Re-segment when folding changed the text so both sides of a comparison are cut the same way.
-  const words = changed ? segmenter.cut(canon, true) : folded;
-  return { canon, words };
+  const again = segmenter.tag(canon, true);
+  return { canon, words: again.map((t) => t.word), tags: again.map((t) => t.tag) };
 }
 
 const pinyinCache = new Map<string, string>();
@@ -160,22 +180,44 @@ export function analyseText(raw: string): AnalysedText {
 
 /** Analyses text that has already been through normaliseText. */
 export function analyseNormalised(normalised: string): AnalysedText {
-  const { canon, words: allWords } = foldSynonyms(normalised);
+  const { canon, words: allWords, tags } = foldSynonyms(normalised);
   const units = splitUnits(canon);
   const pinyinUnits = units.map(fuzzyPinyin);
-  const words = [...new Set(allWords.filter((w) => w.trim() !== '' && !STOP_WORDS.has(w)))];
+  const words: string[] = [];
+  const wordClasses: number[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < allWords.length; i++) {
+    const w = allWords[i] as string;
+    if (w.trim() === '' || STOP_WORDS.has(w) || seen.has(w)) continue;
+    seen.add(w);
+    words.push(w);
+    wordClasses.push(classifyTag(tags[i] ?? 'x'));
+  }
   let negations = 0;
   for (const u of units) if (NEGATION_WORDS.includes(u)) negations++;
-  const bigrams = distinctBigrams(units);
+  // Bigrams and their sounds in one pass over the units (no re-splitting of each bigram).
+  const bigrams: string[] = [];
+  const bigramPinyin: string[] = [];
+  if (units.length === 1) {
+    bigrams.push(units[0] as string);
+    bigramPinyin.push(units[0] as string);
+  } else {
+    const seen = new Set<string>();
+    for (let i = 1; i < units.length; i++) {
+      const bigram = `${units[i - 1]}${units[i]}`;
+      if (seen.has(bigram)) continue;
+      seen.add(bigram);
+      bigrams.push(bigram);
+      bigramPinyin.push(`${pinyinUnits[i - 1]} ${pinyinUnits[i]}`);
+    }
+  }
   return {
     canon,
     units,
     bigrams,
-    bigramPinyin: bigrams.map((b) => {
-      const pair = splitUnits(b);
-      return pair.length === 2 ? `${fuzzyPinyin(pair[0] as string)} ${fuzzyPinyin(pair[1] as string)}` : b;
-    }),
+    bigramPinyin,
     words,
+    wordClasses,
     pinyin: pinyinUnits,
     pinyinBigrams: distinctBigrams(pinyinUnits, ' '),
     numbers: units.filter((u) => /^\d/.test(u)).map((u) => u.replace(/[^\d.]/g, '')),

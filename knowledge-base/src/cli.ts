@@ -1,7 +1,7 @@
 /**
  * Matcher CLI (the contract in ARCHITECTURE.md):
  *
- *   npm run --silent kb -- match --kb FILE.jsonl [--kb MORE.jsonl …] [--limit 5]
+ *   npm run --silent kb -- match --kb FILE.jsonl [--kb MORE.jsonl …] [--limit 5] [--model linear|trees]
  *
  * reads {"qid","text"} JSON lines on stdin, writes {"qid","match","confidence","candidates"} per line.
  * `match` is null when the bot would hand off to a human. Exit codes: 0 done, 1 unusable knowledge-base
@@ -13,9 +13,10 @@ import { join } from 'node:path';
 import { loadKnowledgeFile, KnowledgeFileError } from './entry.ts';
 import type { KnowledgeEntry } from './entry.ts';
 import { createMatcher } from './matcher.ts';
+import type { PairModel } from './matcher.ts';
 
 const USAGE = [
-  '用法 / usage: npm run --silent kb -- match --kb FILE.jsonl [--kb FILE2.jsonl|DIR] [--limit N]',
+  '用法 / usage: npm run --silent kb -- match --kb FILE.jsonl [--kb FILE2.jsonl|DIR] [--limit N] [--model linear|trees]',
   '  从标准输入读取每行 {"qid","text"}，每行输出 {"qid","match","confidence","candidates"}',
   '  reads {"qid","text"} JSON lines on stdin, writes one {"qid","match","confidence","candidates"} line each',
 ].join('\n');
@@ -28,6 +29,7 @@ function fail(code: number, message: string): never {
 interface CliArgs {
   kbPaths: string[];
   limit: number;
+  model: PairModel;
 }
 
 function parseArgs(argv: readonly string[]): CliArgs {
@@ -39,11 +41,15 @@ function parseArgs(argv: readonly string[]): CliArgs {
   if (command !== 'match') fail(2, `未知命令 ${command ?? '(无)'} / unknown command ${command ?? '(none)'}\n${USAGE}`);
   const kbPaths: string[] = [];
   let limit = 5;
+  let model: PairModel = 'linear';
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const value = rest[i + 1];
     if (arg === '--kb' && value !== undefined && !value.startsWith('--')) {
       kbPaths.push(value);
+      i++;
+    } else if (arg === '--model' && (value === 'linear' || value === 'trees')) {
+      model = value;
       i++;
     } else if (arg === '--limit' && value !== undefined && /^\d+$/.test(value) && Number(value) >= 1) {
       limit = Math.min(Number(value), 5);
@@ -53,7 +59,7 @@ function parseArgs(argv: readonly string[]): CliArgs {
     }
   }
   if (kbPaths.length === 0) fail(2, `缺少 --kb 知识库文件 / missing --kb FILE.jsonl\n${USAGE}`);
-  return { kbPaths, limit };
+  return { kbPaths, limit, model };
 }
 
 /** A path may be a file or a folder of .jsonl files (knowledge-base/content/ loads as-is). */
@@ -80,7 +86,7 @@ function loadEntries(paths: readonly string[]): KnowledgeEntry[] {
 }
 
 async function runMatch(args: CliArgs): Promise<void> {
-  const matcher = createMatcher(loadEntries(args.kbPaths));
+  const matcher = createMatcher(loadEntries(args.kbPaths), { model: args.model });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   let buffer: string[] = [];
   const flush = async (): Promise<void> => {

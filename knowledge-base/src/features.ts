@@ -5,6 +5,7 @@
  */
 import type { AnalysedText } from './analyse.ts';
 import { weighWord } from './analyse.ts';
+import { ANTONYM_PAIRS } from './lexicon.ts';
 
 /** An entry text with the sets the scorer probes, built once at indexing time. */
 export interface PreparedText {
@@ -19,6 +20,9 @@ export interface PreparedText {
   wordWeights: readonly number[];
   /** Sum of word weights, cached because every comparison needs it. */
   wordMass: number;
+  /** Bit masks over ANTONYM_PAIRS: which first / second words the text has. */
+  antonymFirst: number;
+  antonymSecond: number;
 }
 
 /** Collection statistics the features weigh with (inverse document frequency from the live index). */
@@ -55,14 +59,20 @@ export const FEATURE_NAMES = [
   'queryCoverage', 'textCoverage', 'missQuery', 'missText', 'missMass', 'numberMismatch', 'numberOneSided',
   'negationMismatch', 'questionTypeMismatch', 'questionTypeDiffers', 'latinMismatch', 'exact',
   'bigramDiceSq', 'shortText', 'unitCoverQuery', 'unitCoverText', 'oddUnitQuery', 'oddUnitText', 'substitution',
+  'unsharedNoun', 'unsharedVerb', 'unsharedAdjective', 'unsharedOther', 'nounSwap', 'verbSwap',
+  'diffSubstitutions', 'diffGaps', 'diffSingleSwaps', 'diffLongest', 'orderSwaps', 'antonymMismatch',
+  'shorterLength', 'longerLength', 'sharedRarest', 'sharedMass',
 ] as const;
 
 /** Prepares an analysed entry text for repeated comparison. */
 export function prepareText(analysed: AnalysedText): PreparedText {
   const wordWeights = analysed.words.map(weighWord);
   const unitSet = new Set(analysed.units);
+  const antonyms = findAntonyms(analysed.canon);
   return {
     analysed,
+    antonymFirst: antonyms.first,
+    antonymSecond: antonyms.second,
     unitSet,
     distinctUnits: [...unitSet],
     wordWeights,
@@ -127,21 +137,6 @@ function longestCommonSubsequence(a: readonly string[], b: readonly string[]): n
 // Word weights are general-corpus IDF (about 0–14); dividing keeps features near 0..1.
 const WORD_SCALE = 12;
 
-/** A word of one side is matched when the other side has it as a word or inside its text. */
-function missingWords(from: PreparedText, to: PreparedText): { max: number; mass: number } {
-  let max = 0;
-  let mass = 0;
-  const words = from.analysed.words;
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i] as string;
-    if (to.wordSet.has(w) || to.analysed.canon.includes(w)) continue;
-    const weight = from.wordWeights[i] as number;
-    mass += weight;
-    if (weight > max) max = weight;
-  }
-  return { max: max / WORD_SCALE, mass: mass / WORD_SCALE };
-}
-
 /** Largest IDF among units of one side that the other side lacks, scaled by the largest possible IDF. */
 function oddUnit(units: readonly string[], unitWeights: readonly number[], other: ReadonlySet<string>, scale: number): number {
   let max = 0;
@@ -151,6 +146,150 @@ function oddUnit(units: readonly string[], unitWeights: readonly number[], other
     if (w > max) max = w;
   }
   return scale > 0 ? max / scale : 0;
+}
+
+/** What one side says that the other lacks, in scaled word IDF. */
+interface Unshared {
+  /** Heaviest word the other side has too. */
+  sharedMax: number;
+  /** All words the other side has too. */
+  sharedMass: number;
+  /** Heaviest missing word. */
+  max: number;
+  /** All missing words. */
+  mass: number;
+  /** Missing mass per WORD_CLASS (noun, verb, adjective, other). */
+  byClass: [number, number, number, number];
+}
+
+/** A word of one side is matched when the other side has it as a word or inside its text. */
+function unsharedWords(from: PreparedText, to: PreparedText): Unshared {
+  const out: Unshared = { sharedMax: 0, sharedMass: 0, max: 0, mass: 0, byClass: [0, 0, 0, 0] };
+  const words = from.analysed.words;
+  const classes = from.analysed.wordClasses;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    const weight = (from.wordWeights[i] as number) / WORD_SCALE;
+    if (to.wordSet.has(w) || to.analysed.canon.includes(w)) {
+      out.sharedMass += weight;
+      if (weight > out.sharedMax) out.sharedMax = weight;
+      continue;
+    }
+    out.mass += weight;
+    if (weight > out.max) out.max = weight;
+    out.byClass[(classes[i] ?? 3) as 0 | 1 | 2 | 3] += weight;
+  }
+  return out;
+}
+
+interface DiffShape {
+  /** Length of the longest common subsequence of units. */
+  lcs: number;
+  /** Places where both sides say something different (落在 / 停在, 左 / 右). */
+  substitutions: number;
+  /** Places where only one side adds something (猫的表情 / 表情). */
+  gaps: number;
+  /** Substitutions of exactly one character each side: the commonest look-alike (吃 / 切). */
+  singleSwaps: number;
+  /** Longest differing stretch, in units. */
+  longest: number;
+}
+
+// Scratch table for the alignment; texts are cut at MAX_TEXT_CHARS, so it stays small.
+let diffTable = new Int16Array(1024);
+/** Aligns two unit sequences on their longest common subsequence and describes what differs between them. */
+function describeDiff(a: readonly string[], b: readonly string[]): DiffShape {
+  const n = a.length;
+  const m = b.length;
+  const width = m + 1;
+  const size = (n + 1) * width;
+  if (diffTable.length < size) diffTable = new Int16Array(size * 2);
+  const t = diffTable;
+  for (let j = 0; j <= m; j++) t[n * width + j] = 0;
+  // Suffix table: t[i][j] = LCS of a[i..], b[j..]; walking forward from (0,0) then reads the alignment in order.
+  for (let i = n - 1; i >= 0; i--) {
+    const row = i * width;
+    t[row + m] = 0;
+    const ai = a[i];
+    for (let j = m - 1; j >= 0; j--) {
+      t[row + j] = ai === b[j] ? (t[row + width + j + 1] as number) + 1 : Math.max(t[row + width + j] as number, t[row + j + 1] as number);
+    }
+  }
+  const shape: DiffShape = { lcs: n > 0 && m > 0 ? (t[0] as number) : 0, substitutions: 0, gaps: 0, singleSwaps: 0, longest: 0 };
+  let i = 0;
+  let j = 0;
+  let dropA = 0;
+  let dropB = 0;
+  const close = (): void => {
+    if (dropA === 0 && dropB === 0) return;
+    if (dropA > 0 && dropB > 0) {
+      shape.substitutions++;
+      if (dropA === 1 && dropB === 1) shape.singleSwaps++;
+    } else shape.gaps++;
+    shape.longest = Math.max(shape.longest, dropA, dropB);
+    dropA = 0;
+    dropB = 0;
+  };
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) {
+      close();
+      i++;
+      j++;
+    } else if (j >= m || (i < n && (t[(i + 1) * width + j] as number) >= (t[i * width + j + 1] as number))) {
+      dropA++;
+      i++;
+    } else {
+      dropB++;
+      j++;
+    }
+  }
+  close();
+  return shape;
+}
+
+/** Share of pairs of shared words that appear in the opposite order (成都到北京 / 北京到成都). */
+function orderSwaps(query: PreparedText, text: PreparedText): number {
+  const positions: [number, number][] = [];
+  const qCanon = query.analysed.canon;
+  const tCanon = text.analysed.canon;
+  for (const w of query.analysed.words) {
+    if (!text.wordSet.has(w)) continue;
+    positions.push([qCanon.indexOf(w), tCanon.indexOf(w)]);
+  }
+  if (positions.length < 2) return 0;
+  let swapped = 0;
+  let pairs = 0;
+  for (let x = 0; x < positions.length; x++) {
+    for (let y = x + 1; y < positions.length; y++) {
+      const [qx, tx] = positions[x] as [number, number];
+      const [qy, ty] = positions[y] as [number, number];
+      pairs++;
+      if ((qx - qy) * (tx - ty) < 0) swapped++;
+    }
+  }
+  return swapped / pairs;
+}
+
+if (ANTONYM_PAIRS.length > 32) throw new Error('ANTONYM_PAIRS holds at most 32 pairs (one bit each)');
+
+/** Bit i set when the text has the first (or second) word of ANTONYM_PAIRS[i]; built once per text. */
+function findAntonyms(canon: string): { first: number; second: number } {
+  let first = 0;
+  let second = 0;
+  ANTONYM_PAIRS.forEach(([x, y], i) => {
+    if (canon.includes(x)) first |= 1 << i;
+    if (canon.includes(y)) second |= 1 << i;
+  });
+  return { first, second };
+}
+
+/** 1 when one side has a word and the other its opposite (左 / 右, 买 / 卖) without the word itself. */
+function antonymMismatch(q: PreparedText, t: PreparedText): number {
+  const qOnlyFirst = q.antonymFirst & ~q.antonymSecond;
+  const qOnlySecond = q.antonymSecond & ~q.antonymFirst;
+  const tOnlyFirst = t.antonymFirst & ~t.antonymSecond;
+  const tOnlySecond = t.antonymSecond & ~t.antonymFirst;
+  return (qOnlyFirst & tOnlySecond) !== 0 || (qOnlySecond & tOnlyFirst) !== 0 ? 1 : 0;
 }
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
@@ -173,13 +312,17 @@ export function weighQuery(query: PreparedText, weights: Weights): QueryWeights 
   };
 }
 
-/** The feature vector of a query against one entry text, in FEATURE_NAMES order. */
+/**
+ * The feature vector of a query against one entry text, in FEATURE_NAMES order. With `extended` false only
+ * the first 25 (what the linear model reads) are computed, which is cheaper.
+ */
 export function describePair(
   query: PreparedText,
   text: PreparedText,
   weights: Weights,
   queryWeights: QueryWeights = weighQuery(query, weights),
   textWeights: QueryWeights = weighQuery(text, weights),
+  extended = true,
 ): number[] {
   const q = query.analysed;
   const t = text.analysed;
@@ -196,18 +339,22 @@ export function describePair(
     unitsQ, text.unitSet, unitsT, query.unitSet, weights.unitIdf, queryWeights.units, textWeights.units,
   );
   const word = weightedDice(q.words, text.wordSet, t.words, query.wordSet, weighWord, query.wordWeights, text.wordWeights);
-  const lcs = longestCommonSubsequence(q.units, t.units);
+  // The alignment (for the extended features) gives the LCS too; without them one DP row is enough.
+  const diff = extended ? describeDiff(q.units, t.units) : undefined;
+  const lcs = diff ? diff.lcs : longestCommonSubsequence(q.units, t.units);
   const maxLen = Math.max(q.units.length, t.units.length);
   const minLen = Math.min(q.units.length, t.units.length);
-  const missQ = missingWords(query, text);
-  const missT = missingWords(text, query);
+  const missQ = unsharedWords(query, text);
+  const missT = unsharedWords(text, query);
   const bothNumbers = q.numbers.length > 0 && t.numbers.length > 0;
   const oneNumbers = (q.numbers.length > 0) !== (t.numbers.length > 0);
   const idfScale = weights.unitIdf('\u0000');
   const oddQ = oddUnit(unitsQ, queryWeights.units, text.unitSet, idfScale);
   const oddT = oddUnit(unitsT, textWeights.units, query.unitSet, idfScale);
   const bothLatin = q.latin.length > 0 || t.latin.length > 0;
-  return [
+  const unsharedQ = missQ.byClass;
+  const unsharedT = missT.byClass;
+  const base = [
     bigram.dice,
     unit.dice,
     word.dice,
@@ -234,4 +381,24 @@ export function describePair(
     oddT,
     Math.min(oddQ, oddT),
   ];
+  if (!diff) return base;
+  base.push(
+    Math.min(unsharedQ[0] + unsharedT[0], 3),
+    Math.min(unsharedQ[1] + unsharedT[1], 3),
+    Math.min(unsharedQ[2] + unsharedT[2], 3),
+    Math.min(unsharedQ[3] + unsharedT[3], 3),
+    Math.min(unsharedQ[0], unsharedT[0], 2),
+    Math.min(unsharedQ[1], unsharedT[1], 2),
+    Math.min(diff.substitutions, 4),
+    Math.min(diff.gaps, 4),
+    Math.min(diff.singleSwaps, 3),
+    maxLen > 0 ? diff.longest / maxLen : 0,
+    orderSwaps(query, text),
+    antonymMismatch(query, text),
+    Math.min(minLen / 20, 2),
+    Math.min(maxLen / 20, 2),
+    Math.min(missQ.sharedMax, 1.2),
+    Math.min(missQ.sharedMass, 4),
+  );
+  return base;
 }

@@ -7,7 +7,7 @@
  *   matcher.upsert(entry); matcher.remove(id);   // on LISTEN/NOTIFY
  */
 export { createMatcher, scoreConfidence, scorePair } from './matcher.ts';
-export type { Matcher, MatcherOptions, MatchResult, MatchCandidate, MatchOutcome, InspectedCandidate } from './matcher.ts';
+export type { PairModel, Matcher, MatcherOptions, MatchResult, MatchCandidate, MatchOutcome, InspectedCandidate } from './matcher.ts';
 export { normaliseText, MAX_TEXT_CHARS, parseChineseNumber } from './normalise.ts';
 export { analyseText, getSegmenter, fuzzyPinyin } from './analyse.ts';
 export type { AnalysedText } from './analyse.ts';

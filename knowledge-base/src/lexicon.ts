@@ -103,3 +103,15 @@ export const QUESTION_TYPES: readonly (readonly [string, readonly string[]])[] =
   ['yesno', ['吗', '是否', '能不能', '可不可以', '会不会', '有没有', '是不是', '要不要']],
   ['good', ['好不好', '怎么样', '好吗', '好用', '值得']],
 ];
+
+/**
+ * Opposites that turn one question into another while sharing almost every character (左嘴角 / 右嘴角,
+ * 买房 / 卖房). Only pairs where either word alone is common in questions; the pair feature fires when each
+ * side has one of the two and not the other.
+ */
+export const ANTONYM_PAIRS: readonly (readonly [string, string])[] = [
+  ['左', '右'], ['上', '下'], ['前', '后'], ['内', '外'], ['东', '西'], ['南', '北'], ['男', '女'], ['大', '小'],
+  ['多', '少'], ['高', '低'], ['长', '短'], ['新', '旧'], ['买', '卖'], ['进', '出'], ['开', '关'], ['冷', '热'],
+  ['快', '慢'], ['早', '晚'], ['胖', '瘦'], ['增', '减'], ['加', '减'], ['借', '还'], ['收', '发'], ['白天', '晚上'],
+  ['公', '母'], ['入', '退'], ['升', '降'], ['好', '坏'], ['对', '错'], ['真', '假'], ['轻', '重'], ['老', '少'],
+];
