@@ -4,9 +4,11 @@
  * The console holds no role logic: the server's `user.abilities` decides what appears.
  */
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-import { BarChartOutlined, TrophyOutlined } from '@ant-design/icons';
-import { DashboardOutlined, HistoryOutlined, MobileOutlined, PhoneOutlined, SoundOutlined } from '@ant-design/icons';
-import { AlertOutlined, ApartmentOutlined, AuditOutlined, BookOutlined, CheckSquareOutlined, CommentOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, HomeOutlined, InboxOutlined, QuestionCircleOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  AlertOutlined, ApartmentOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CheckSquareOutlined, CommentOutlined, DashboardOutlined,
+  FileSearchOutlined, FileTextOutlined, FormOutlined, HistoryOutlined, HomeOutlined, InboxOutlined, MobileOutlined, PhoneOutlined,
+  QuestionCircleOutlined, SafetyCertificateOutlined, SoundOutlined, TeamOutlined, TrophyOutlined,
+} from '@ant-design/icons';
 
 export type NavigationItem = {
   /** Route path, also the menu key. */
