@@ -14,16 +14,22 @@ export type ApiQuery<T> = {
 /**
  * Fetches `path` with `api.request`. Reloads when the language changes because the server translates
  * some values (department kinds, error messages). Stale answers are dropped by aborting the old call.
+ * A null path fetches nothing (a page that skips a request another card already made, or that the user's
+ * role cannot make).
  */
-export function useApiQuery<T>(path: string, query?: Record<string, QueryValue>): ApiQuery<T> {
+export function useApiQuery<T>(path: string | null, query?: Record<string, QueryValue>): ApiQuery<T> {
   const { i18n } = useTranslation();
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
+  const [loading, setLoading] = useState(path !== null);
   const [generation, setGeneration] = useState(0);
   const queryKey = JSON.stringify(query ?? {});
 
   useEffect(() => {
+    if (path === null) {
+      setLoading(false);
+      return;
+    }
     const controller = new AbortController();
     setLoading(true);
     setError(null);

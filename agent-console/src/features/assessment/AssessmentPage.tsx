@@ -9,9 +9,8 @@ import { useTranslation } from 'react-i18next';
 import { currentLanguage } from '../../i18n/index.ts';
 import { api, errorMessage } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import type { ApiQuery } from '../../lib/use-api.ts';
 import { useSession } from '../auth/session.ts';
-import { useReportQuery } from '../reports/use-report-query.ts';
+import { useApiQuery, type ApiQuery } from '../../lib/use-api.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { PageTitle } from '../shell/PageTitle.tsx';
 import { RefreshButton } from '../shell/RefreshButton.tsx';
@@ -41,8 +40,8 @@ export default function AssessmentPage() {
     setTab('own');
   };
 
-  const ranking = useReportQuery<RankingResponse>(seesRanking ? `/api/assessment/periods/${period}/ranking` : null, {});
-  const score = useReportQuery<ScoreResponse>(departmentId ? `/api/assessment/periods/${period}/departments/${departmentId}` : null, {});
+  const ranking = useApiQuery<RankingResponse>(seesRanking ? `/api/assessment/periods/${period}/ranking` : null, {});
+  const score = useApiQuery<ScoreResponse>(departmentId ? `/api/assessment/periods/${period}/departments/${departmentId}` : null, {});
   const reload = () => {
     ranking.reload();
     score.reload();
@@ -141,7 +140,7 @@ function RankingTable({ query, period, onOpen, canPublish }: { query: ApiQuery<R
 /** Published results of one kind of period, newest first (department staff: their own rows only). */
 function HistoryTable({ kind }: { kind: PeriodKind }) {
   const { t } = useTranslation();
-  const query = useReportQuery<{ rows: HistoryRow[] }>('/api/assessment/history', { kind, limit: 12 });
+  const query = useApiQuery<{ rows: HistoryRow[] }>('/api/assessment/history', { kind, limit: 12 });
   const columns: TableColumnsType<HistoryRow> = [
     { title: t('assessment.field.period'), dataIndex: 'period' },
     { title: t('assessment.field.department'), dataIndex: 'departmentName' },

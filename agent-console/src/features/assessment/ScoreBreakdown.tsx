@@ -8,7 +8,7 @@ import { Descriptions, Drawer, Empty, Table, Tag, Typography, type TableColumnsT
 import { useTranslation } from 'react-i18next';
 import { currentLanguage } from '../../i18n/index.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import { useReportQuery } from '../reports/use-report-query.ts';
+import { useApiQuery } from '../../lib/use-api.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { splitLink } from './periods.ts';
 import type { DepartmentScore, MeasureLine, ScoreLine } from './types.ts';
@@ -102,7 +102,7 @@ function DrillDrawer({ line, onClose }: { line: MeasureLine | null; onClose: () 
   const { t } = useTranslation();
   const language = currentLanguage();
   const link = line ? splitLink(line.drillDown) : null;
-  const query = useReportQuery<{ items: Item[]; total: number }>(link?.path ?? null, { ...(link?.query ?? {}), limit: 500 });
+  const query = useApiQuery<{ items: Item[]; total: number }>(link?.path ?? null, { ...(link?.query ?? {}), limit: 500 });
   const columns: TableColumnsType<Item> = [
     { title: t('assessment.drillRef'), dataIndex: 'ref' },
     { title: t('assessment.drillIn'), dataIndex: 'inNumerator', render: (v: boolean) => (v ? <Tag color="green">{t('assessment.yes')}</Tag> : <Tag color="red">{t('assessment.no')}</Tag>) },

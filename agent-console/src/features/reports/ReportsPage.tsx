@@ -18,7 +18,7 @@ import { PageTitle } from '../shell/PageTitle.tsx';
 import { RefreshButton } from '../shell/RefreshButton.tsx';
 import { DrillDownDrawer, type DrillTarget } from './DrillDownDrawer.tsx';
 import { MonthlyReportCard } from './MonthlyReportCard.tsx';
-import { ReportChart } from './ReportChart.tsx';
+import { EChart } from '../shell/EChart.tsx';
 import {
   allowedGranularities,
   breakdownOption,
@@ -48,7 +48,6 @@ import {
   type PeriodMode,
   type TrendsResponse,
 } from './reports-model.ts';
-import { useReportQuery } from './use-report-query.ts';
 
 type Lang = 'zh-CN' | 'en';
 
@@ -177,7 +176,7 @@ function TrendCard({ period, definitions, onDrill }: { period: Period; definitio
     >
       {query.error ? <LoadError error={query.error} onRetry={query.reload} /> : null}
       {query.loading && !trends ? <Skeleton active /> : null}
-      <ReportChart
+      <EChart
         option={option}
         height={300}
         testId="trend-chart"
@@ -209,7 +208,7 @@ function BreakdownCard({
   const definition = definitions.find((d) => d.key === measure) ?? definitions[0];
   const [chosenCut, setChosenCut] = useState<Cut>('department');
   const cut = definition && !definition.cuts.includes(chosenCut) ? (definition.cuts[0] ?? chosenCut) : chosenCut;
-  const own = useReportQuery<MeasuresResponse>(cut in shared ? null : '/api/reports/measures', { from: period.from, to: period.to, cut });
+  const own = useApiQuery<MeasuresResponse>(cut in shared ? null : '/api/reports/measures', { from: period.from, to: period.to, cut });
   const data = cut in shared ? shared[cut] : own.data;
   const rows = useMemo(() => rankByValue(data?.measures[measure]?.cuts ?? []), [data, measure]);
   const unit = definition?.unit ?? 'ratio';
@@ -238,7 +237,7 @@ function BreakdownCard({
       ) : (
         <Row gutter={16}>
           <Col xs={24} lg={14}>
-            <ReportChart option={option} height={Math.max(160, rows.length * 30 + 24)} testId="breakdown-chart" onPointClick={({ dataIndex }) => {
+            <EChart option={option} height={Math.max(160, rows.length * 30 + 24)} testId="breakdown-chart" onPointClick={({ dataIndex }) => {
               const row = rows[rows.length - 1 - dataIndex]; // the chart lists rows bottom-up
               if (row) drill(row);
             }} />
@@ -307,7 +306,7 @@ function TopCard({
         loading ? <Skeleton active /> : <Empty description={t('reports.breakdown.empty')} />
       ) : (
         <>
-          <ReportChart option={option} height={Math.max(140, rows.length * 26 + 16)} onPointClick={({ dataIndex }) => {
+          <EChart option={option} height={Math.max(140, rows.length * 26 + 16)} onPointClick={({ dataIndex }) => {
             const row = rows[rows.length - 1 - dataIndex];
             if (row) drill(volumeMeasure, row);
           }} />

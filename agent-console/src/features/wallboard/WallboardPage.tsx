@@ -16,7 +16,7 @@ import { formatDuration } from '../calls/format.ts';
 import { useDebounced } from '../calls/use-debounced.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { PageTitle } from '../shell/PageTitle.tsx';
-import { EChart } from './EChart.tsx';
+import { EChart } from '../shell/EChart.tsx';
 import {
   agentsByStateOption,
   applyQueueChange,

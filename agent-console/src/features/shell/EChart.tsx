@@ -1,19 +1,20 @@
 /**
- * A small reusable ECharts host for report charts (line and bar): one instance per element, options replaced
- * on change, resized with its box, disposed on unmount, and clicks on a data point passed to `onPointClick`
- * (series and data index), which the reports page turns into a drill-down.
+ * The console's one ECharts host (wallboard, reports): one instance per element, options replaced on change,
+ * resized with its box, disposed on unmount, and clicks on a data point passed to `onPointClick` (series and
+ * data index), which the reports page turns into a drill-down. Only the chart kinds the console uses are
+ * registered, to keep the bundle small.
  */
 import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
-import { BarChart, LineChart } from 'echarts/charts';
+import { BarChart, GaugeChart, LineChart, PieChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([BarChart, GaugeChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
 export type PointClick = { seriesIndex: number; dataIndex: number };
 
-export function ReportChart({ option, height = 280, testId, onPointClick }: { option: Record<string, unknown>; height?: number; testId?: string; onPointClick?: (point: PointClick) => void }) {
+export function EChart({ option, height = 220, testId, onPointClick }: { option: Record<string, unknown>; height?: number; testId?: string; onPointClick?: (point: PointClick) => void }) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   // The latest handler, so a new closure every render does not rebind the chart's listener.
