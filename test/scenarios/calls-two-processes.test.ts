@@ -77,11 +77,13 @@ describe('scenario: two server processes, one database, many calls', function ()
     expect(outcomes).to.deep.equal([{ outcome: 'answered', n: CALLS }]);
 
     // The core promise: an agent's offers never overlap in time (no second call while ringing or talking).
-    const overlaps = await sql<{ n: number }>`
-      select count(*)::int as n from call_offers x join call_offers y
+    const overlaps = await sql<Record<string, unknown>>`
+      select x.agent_id, x.call_id as x_call, x.status as x_status, x.offered_at as x_offered, x.ended_at as x_ended,
+             y.call_id as y_call, y.status as y_status, y.offered_at as y_offered, y.ended_at as y_ended
+        from call_offers x join call_offers y
         on x.agent_id = y.agent_id and x.id < y.id
        and x.offered_at < coalesce(y.ended_at, now()) and y.offered_at < coalesce(x.ended_at, now())`.execute(a.ctx.db);
-    expect(overlaps.rows[0]!.n).to.equal(0);
+    expect(overlaps.rows, JSON.stringify(overlaps.rows, null, 1)).to.have.length(0);
     // And from the state log: an agent only starts ringing from available.
     const bad = await sql<{ n: number }>`select count(*)::int as n from agent_state_changes where to_state = 'ringing' and from_state <> 'available'`.execute(a.ctx.db);
     expect(bad.rows[0]!.n).to.equal(0);

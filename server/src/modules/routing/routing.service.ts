@@ -64,6 +64,10 @@ async function reserveAgent(trx: Executor, callId: string, desk: string, targetA
        and not exists (select 1 from call_offers o where o.call_id = ${callId} and o.agent_id = a.user_id and o.status in ('declined', 'no_answer'))
        -- An agent whose last call is still ending (their leg hung up before the caller's status came) waits.
        and not exists (select 1 from calls c where c.agent_id = a.user_id and c.status in ('offering', 'talking'))
+       -- So does one whose leg is still up after the caller's side ended (the caller's final status can come
+       -- before the offer is marked answered, which leaves the agent available with a live leg): an agent
+       -- never rings for a second call while any offer of theirs is open.
+       and not exists (select 1 from call_offers o2 where o2.agent_id = a.user_id and o2.status in ('ringing', 'accepted'))
      order by a.idle_since asc
      limit 1
        for update of a skip locked

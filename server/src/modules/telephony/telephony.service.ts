@@ -702,6 +702,9 @@ async function agentLegEnded(ctx: AppContext, trx: Executor, offer: { id: string
     const change = await startWrapUp(ctx, trx, offer.agent_id, offer.call_id);
     after.push(() => publishAgentState(ctx, change));
     if (change.to === 'available') after.push(() => triggerRouting(ctx));
+  } else if (state?.state === 'available') {
+    // Released when the caller's side ended, but routing skipped them while this leg was up: route now.
+    after.push(() => triggerRouting(ctx));
   }
   if (call && call.status === 'talking') {
     if (call.agent_id === offer.agent_id && call.call_sid && call.outcome !== 'transferred_out') {
