@@ -19,6 +19,8 @@
  * BENCH_DAYS (default 365) shortens the span: the same daily volume in less time, e.g. the last 45 days of the
  * full-size year: BENCH_DAYS=45 BENCH_TICKETS=123288 BENCH_CALL_EVENTS=1232877.
  * Quick smoke run: BENCH_TICKETS=20000 BENCH_CALL_EVENTS=200000 BENCH_RUNS=20 node bench/reports.bench.ts
+ * BENCH_PROFILE=1 also prints each measure's time over today and over the month before today, and how many
+ * hours of each run live (not from the daily or hour rollups).
  */
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +34,8 @@ import { migrateJobQueue } from '../server/src/platform/jobs.ts';
 import { createLogger } from '../server/src/platform/logger.ts';
 import { createPiiVault, newDataKey } from '../server/src/platform/pii.ts';
 import { insertDepartment, insertUser } from '../server/src/modules/directory/index.ts';
-import { buildDashboard, buildMonthlyReport, refreshRollups } from '../server/src/modules/reports/index.ts';
+import { buildDashboard, buildMonthlyReport, computeMeasure, defaultMeasureOptions, measures, refreshRollups, resolvePeriod } from '../server/src/modules/reports/index.ts';
+import { loadRolledDays, planFromRollups } from '../server/src/modules/reports/rollups.ts';
 import { createZonedClock, formatDayNumber } from '../server/src/modules/calendar/zoned-time.ts';
 import { percentile } from './calls-support.ts';
 
@@ -237,6 +240,22 @@ try {
   console.log(`  live facts queries  median ${seconds(med(liveTimes))} over ${LIVE_RUNS} runs`);
   console.log(`  from rollups        p50 ${percentile(times, 0.5).toFixed(1)} ms  p99 ${p99.toFixed(1)} ms over ${RUNS} runs → ${(med(liveTimes) / percentile(times, 0.5)).toFixed(0)}× faster${p99 < 300 ? '' : '  ← over the 300 ms goal'}`);
   console.log(`  identical to live: ${strip(liveDash) === strip(rolledDash) ? 'yes' : 'NO'}`);
+  if (process.env.BENCH_PROFILE) {
+    // Where the dashboard's time goes: each measure over today and the days before it, and what runs live.
+    const profileAt = new Date();
+    const todayP = resolvePeriod(config.timezone, formatDayNumber(today), formatDayNumber(today + 1), profileAt);
+    const monthP = { from: new Date(clock.instantAt(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 86_400_000, 0)), to: todayP.from, asOf: profileAt };
+    for (const [name, p] of [['today', todayP], ['month before today', monthP]] as const) {
+      const [rolled, loadMs] = await timed(() => loadRolledDays(ctx, p));
+      console.log(`  ${name}: rollup state ${loadMs.toFixed(1)} ms`);
+      for (const m of measures) {
+        const plan = planFromRollups(config.timezone, m, p, defaultMeasureOptions, [], rolled);
+        const [, ms] = await timed(() => computeMeasure(ctx, all, m, p, { rolledDays: rolled }));
+        const liveHours = (plan?.live ?? [p]).reduce((h, r) => h + (r.to.getTime() - r.from.getTime()) / 3_600_000, 0);
+        console.log(`    ${m.key.padEnd(17)} ${ms.toFixed(1).padStart(7)} ms  live ${liveHours.toFixed(1)} h`);
+      }
+    }
+  }
 
   // ── 4. Incremental roll-up ────────────────────────────────────────────────────────────────────────────────
   // A minute's worth of late changes as they come: ratings of tickets closed in the last week (the callback

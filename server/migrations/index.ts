@@ -14,6 +14,7 @@ import * as m0008 from './0008_rate_limits.ts';
 import * as m0009 from './0009_assessment.ts';
 import * as m0010 from './0010_hotspots.ts';
 import * as m0011 from './0011_report_rollups.ts';
+import * as m0012 from './0012_report_hour_rollups.ts';
 import * as m0013 from './0013_open_offers.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -28,5 +29,6 @@ export const migrations: Record<string, Migration> = {
   '0009_assessment': m0009,
   '0010_hotspots': m0010,
   '0011_report_rollups': m0011,
+  '0012_report_hour_rollups': m0012,
   '0013_open_offers': m0013,
 };

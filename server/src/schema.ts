@@ -671,6 +671,18 @@ export interface ReportRollupDaysTable {
   valid_until: Date | null;
   rolled_at: Timestamp;
 }
+/** Hour rollups of the current day (migration 0012): `hour` is the instant the local hour starts. */
+export interface ReportRollupHoursTable extends Omit<ReportRollupsTable, 'day' | 'kind'> {
+  kind: 'additive' | 'current';
+  hour: Date;
+}
+export interface ReportRollupHourSlotsTable {
+  kind: 'additive' | 'current';
+  hour: Date;
+  as_of: Date | null;
+  valid_until: Date | null;
+  rolled_at: Timestamp;
+}
 export interface ReportRollupStateTable {
   id: Generated<number>;
   last_started_at: Date;
@@ -830,4 +842,6 @@ export interface Database {
   report_rollups: ReportRollupsTable;
   report_rollup_days: ReportRollupDaysTable;
   report_rollup_state: ReportRollupStateTable;
+  report_rollup_hours: ReportRollupHoursTable;
+  report_rollup_hour_slots: ReportRollupHourSlotsTable;
 }

@@ -59,7 +59,8 @@ describe('screen pop tickets and the abandon rate', function () {
     const at = new Date(day.getTime() + 3600_000);
     const db = platform.ctx.db;
     const base = { direction: 'inbound', caller_hash: 'h', caller_encrypted: 'e', caller_masked: '137****0000', status: 'ended', outcome: 'abandoned', offered_at: at } as const;
-    await db.insertInto('calls').values({ ...base, queued_at: at, abandoned_at: at }).execute();
+    // Gave up after 30 s in the queue (a hang-up within the first 5 s is a short abandon: not counted at all).
+    await db.insertInto('calls').values({ ...base, queued_at: at, abandoned_at: new Date(at.getTime() + 30_000), wait_seconds: '30' }).execute();
     // Hung up at the voicemail prompt the IVR sent them to, never in the queue.
     await db.insertInto('calls').values({ ...base }).execute();
     const measures = await measureCalls(platform.ctx, day, new Date(day.getTime() + 86_400_000));

@@ -273,6 +273,11 @@ describe('reports: rollups agree with the live measures', function () {
     const signed = findMeasure('signedOnTime')!;
     const stale = planFromRollups(platform.ctx.config.timezone, signed, p, defaultMeasureOptions, [], await loadRolledDays(platform.ctx, p));
     expect(stale?.days.current ?? []).to.not.include(formatDayNumber(recentDay));
+    // The day waits on a deadline, so its hours were rolled too: only the hour of the item that turned late
+    // (RU-late, 16:00; ra5 was signed above) is read live, the other 23 from its hour rows.
+    const recentHours = (stale?.hours.current ?? []).filter((h) => clock.dayNumberOf(Date.parse(h)) === recentDay);
+    expect(recentHours).to.have.length(23);
+    expect(recentHours).to.not.include(local(recentDay, '16:00:00').toISOString());
     const live = await computeMeasure(platform.ctx, { kind: 'all' }, signed, p, { useRollups: false });
     expect(await computeMeasure(platform.ctx, { kind: 'all' }, signed, p)).to.deep.equal(live);
 

@@ -1,11 +1,12 @@
 /**
- * The supervisor's wallboard and the call measures, computed in SQL from the call records so they are exact:
- * 15秒接通率 = answered within 15 s of queueing / offered to the queue; 接通率 = answered / offered;
- * 平均等待 = mean wait of answered calls; 放弃率 = abandoned / offered. "Today" is the hotline's day.
+ * The supervisor's wallboard: the queue and agents now, and today's call measures (15秒接通率, 接通率, 平均等待,
+ * 放弃率, 平均通话) exactly as the reports module defines them (modules/reports/measures.ts, one definition
+ * each; short abandons are left out). "Today" is the hotline's day.
  */
 import { sql } from 'kysely';
 import * as z from 'zod';
 import type { AppContext } from '../../context.ts';
+import { computeMeasures } from '../reports/reports.service.ts';
 
 export const WallboardSchema = z
   .object({
@@ -39,39 +40,31 @@ function startOfToday(timezone: string, now = new Date()): Date {
   return new Date(new Date(`${parts}T00:00:00Z`).getTime() - offsetMs);
 }
 
-/** Measures over inbound calls offered since `from` (counts only calls that reached the queue as offered). */
+/** The call measures the wallboard shows, by their keys in the reports module. */
+const wallboardMeasures = ['serviceLevel', 'answerRate', 'abandonRate', 'averageWait', 'averageTalk'] as const;
+
+/**
+ * The call measures over calls offered in [from, to), from the reports module's definitions (measures.ts):
+ * the wallboard and the reports page cannot disagree. Offered = calls that reached the queue less short
+ * abandons (the `answerRate` denominator), answered / abandoned / answered within 15 s = the numerators of
+ * `answerRate` / `abandonRate` / `serviceLevel`. Finished hours of today come from the hour rollups, so
+ * only the hour under way is counted live (the wallboard refreshes on every queue change).
+ */
 export async function measureCalls(ctx: AppContext, from: Date, to = new Date()) {
-  const row = await sql<{
-    offered: number;
-    answered: number;
-    abandoned: number;
-    within15: number;
-    avg_wait: string | null;
-    avg_talk: string | null;
-  }>`
-    select count(*) filter (where queued_at is not null)::int as offered,
-           count(*) filter (where answered_at is not null)::int as answered,
-           -- Abandoned in the queue: a caller who hung up at the voicemail prompt without ever queueing is not
-           -- counted against the offered calls (it would push the rate past what the queue lost).
-           count(*) filter (where outcome = 'abandoned' and queued_at is not null)::int as abandoned,
-           count(*) filter (where answered_at is not null and answered_at - queued_at <= interval '15 seconds')::int as within15,
-           avg(wait_seconds) filter (where answered_at is not null) as avg_wait,
-           avg(talk_seconds) filter (where talk_seconds is not null) as avg_talk
-      from calls
-     where direction = 'inbound' and offered_at >= ${from} and offered_at < ${to}
-  `.execute(ctx.db);
-  const r = row.rows[0]!;
-  const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 10000) / 10000);
+  const now = new Date();
+  const period = { from, to, asOf: to < now ? to : now };
+  const f = await computeMeasures(ctx, { kind: 'all' }, period, { only: wallboardMeasures });
+  const figure = (key: (typeof wallboardMeasures)[number]) => f[key]!;
   return {
-    offered: r.offered,
-    answered: r.answered,
-    abandoned: r.abandoned,
-    answeredWithin15s: r.within15,
-    serviceLevel15s: ratio(r.within15, r.offered),
-    answerRate: ratio(r.answered, r.offered),
-    abandonRate: ratio(r.abandoned, r.offered),
-    averageWaitSeconds: r.avg_wait === null ? null : Math.round(Number(r.avg_wait) * 10) / 10,
-    averageTalkSeconds: r.avg_talk === null ? null : Math.round(Number(r.avg_talk) * 10) / 10,
+    offered: figure('answerRate').denominator,
+    answered: figure('answerRate').numerator,
+    abandoned: figure('abandonRate').numerator,
+    answeredWithin15s: figure('serviceLevel').numerator,
+    serviceLevel15s: figure('serviceLevel').value,
+    answerRate: figure('answerRate').value,
+    abandonRate: figure('abandonRate').value,
+    averageWaitSeconds: figure('averageWait').value,
+    averageTalkSeconds: figure('averageTalk').value,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The reports page headline (the "dashboard figures"): every measure for today and for this month to date, in
- * the hotline's time zone, judged now. Whole past days come from the rollups (rollups.ts), today live, so the
- * headline stays fast over a year of calls and tickets.
+ * the hotline's time zone, judged now. Whole past days come from the daily rollups (rollups.ts), today's
+ * finished hours from the hour rollups, and only the hour under way live, so the headline stays fast over a
+ * year of calls and tickets.
  */
 import type { AppContext } from '../../context.ts';
 import type { UserActor } from '../../platform/actor.ts';

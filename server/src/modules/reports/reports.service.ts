@@ -7,7 +7,7 @@ import type { AppContext } from '../../context.ts';
 import { createZonedClock, parseIsoDate } from '../calendar/zoned-time.ts';
 import { cutColumn, defaultMeasureOptions, measures, type Cut, type MeasureDefinition, type MeasureOptions, type MeasurePeriod } from './measures.ts';
 import type { ReportScope } from './reports.policy.ts';
-import { loadRolledDays, planFromRollups, rolledRowsWhere, type RolledDays } from './rollups.ts';
+import { loadRolledDays, planFromRollups, rolledHoursWhere, rolledRowsWhere, type RolledDays } from './rollups.ts';
 
 export type Figure = { numerator: number; denominator: number; value: number | null };
 export type CutFigure = Figure & { key: string | null; label: string | null };
@@ -87,7 +87,12 @@ async function measureGroups(ctx: AppContext, scope: ReportScope, m: MeasureDefi
     input.useRollups === false ? undefined : planFromRollups(ctx.config.timezone, m, period, options, needed, input.rolledDays ?? (await loadRolledDays(ctx, period)));
   const parts = plan
     ? [
-        sql`select ${key('r')} as key, sum(r.n) as n, sum(r.s) as s from report_rollups r where ${rolledRowsWhere(m, plan)} and ${factsWhere(scope, filters, 'r')} group by 1`,
+        ...(Object.keys(plan.days).length > 0
+          ? [sql`select ${key('r')} as key, sum(r.n) as n, sum(r.s) as s from report_rollups r where ${rolledRowsWhere(m, plan)} and ${factsWhere(scope, filters, 'r')} group by 1`]
+          : []),
+        ...(Object.keys(plan.hours).length > 0
+          ? [sql`select ${key('r')} as key, sum(r.n) as n, sum(r.s) as s from report_rollup_hours r where ${rolledHoursWhere(m, plan)} and ${factsWhere(scope, filters, 'r')} group by 1`]
+          : []),
         ...plan.live.map(live),
       ]
     : [live(period)];
@@ -121,11 +126,15 @@ export async function computeMeasure(
   };
 }
 
-/** Every measure over the period, each with its cut breakdown. */
-export async function computeMeasures(ctx: AppContext, scope: ReportScope, period: MeasurePeriod, input: ComputeInput = {}) {
+/**
+ * Every measure over the period (or only the keys in `only`, e.g. the call measures the wallboard shows), each
+ * with its cut breakdown. The rollup state is loaded once for all of them.
+ */
+export async function computeMeasures(ctx: AppContext, scope: ReportScope, period: MeasurePeriod, input: ComputeInput & { only?: readonly string[] } = {}) {
   const out: Record<string, Figure & { cuts?: CutFigure[] }> = {};
-  const rolledDays = input.useRollups === false ? [] : (input.rolledDays ?? (await loadRolledDays(ctx, period)));
-  for (const m of measures) out[m.key] = await computeMeasure(ctx, scope, m, period, { ...input, rolledDays });
+  const { only, ...rest } = input;
+  const rolledDays = rest.useRollups === false ? [] : (rest.rolledDays ?? (await loadRolledDays(ctx, period)));
+  for (const m of measures) if (!only || only.includes(m.key)) out[m.key] = await computeMeasure(ctx, scope, m, period, { ...rest, rolledDays });
   return out;
 }
 

@@ -6,6 +6,10 @@
  * reads the whole days that are rolled up and runs the facts query live for everything else (the open day,
  * partial days at the edges, days not rolled up yet), in one SQL statement, so the sum is exact.
  *
+ * The finished hours of the current day are rolled the same way into hour rows (migration 0012), so a figure
+ * over today computes only the hour under way live; so are the hours of past days whose `current` rows wait on
+ * a deadline, so that when one passes only that item's hour is read live, not its whole day.
+ *
  * Three kinds of rows (see migration 0011):
  *  - additive: measures whose facts do not depend on the moment they are judged at — rolled once per day;
  *  - month_end: the others, judged at the end of the day's month (what the monthly report of an ended month
@@ -70,9 +74,16 @@ function clockOf(timezone: string): ZonedClock {
 }
 
 const dayOf = (timezone: string, column: RawBuilder<unknown>) => sql`(${column} at time zone ${timezone})::date`;
+/** The instant the local hour holding `column` starts (local truncation, so zones with half-hour offsets work too). */
+const hourOf = (timezone: string, column: RawBuilder<unknown>) => sql`(date_trunc('hour', ${column} at time zone ${timezone}) at time zone ${timezone})`;
 
-/** Rolls `m`'s facts over [fromDay, toDay) (local day numbers), judged at `asOf`, into rows of `kind`. */
-async function insertMeasureRows(trx: Executor, timezone: string, m: MeasureDefinition, kind: Kind, p: MeasurePeriod): Promise<void> {
+const hourMs = 3_600_000;
+
+/** Rows per local day (`report_rollups`) or per local hour (`report_rollup_hours`, the current day). */
+type Bucket = 'day' | 'hour';
+
+/** Rolls `m`'s facts over the period `p`, judged at `p.asOf`, into rows of `kind`, one set per local day or hour. */
+async function insertMeasureRows(trx: Executor, timezone: string, m: MeasureDefinition, kind: Kind, p: MeasurePeriod, bucket: Bucket = 'day'): Promise<void> {
   const facts = m.facts(p, defaultMeasureOptions);
   const groupings = groupingsOf(m);
   const sets = sql.join(groupings.map((g) => (g.length === 0 ? sql`()` : sql`(${sql.join(g.map((c) => sql.ref(`f.${cutColumn[c]}`)))})`)));
@@ -83,11 +94,14 @@ async function insertMeasureRows(trx: Executor, timezone: string, m: MeasureDefi
     sql` | `,
   );
   const values = sql.join(cuts.map((c) => (used(c) ? sql.ref(`f.${cutColumn[c]}`) : sql`null`)));
+  // The same facts query and aggregation for both buckets: only the slot column differs.
+  const [table, column, slot] =
+    bucket === 'day' ? [sql`report_rollups`, sql`day`, dayOf(timezone, sql.ref('x.at'))] : [sql`report_rollup_hours`, sql`hour`, hourOf(timezone, sql.ref('x.at'))];
   await sql`
-    insert into report_rollups (kind, day, measure, grouping, department_id, desk, agent_id, channel, type, category_id, n, s)
-    select ${kind}, f.day, ${m.key}, ${mask}, ${values}, count(*), coalesce(sum(f.num), 0)
-      from (select x.*, ${dayOf(timezone, sql.ref('x.at'))} as day from (${facts}) x) f
-     group by f.day, grouping sets (${sets})`.execute(trx);
+    insert into ${table} (kind, ${column}, measure, grouping, department_id, desk, agent_id, channel, type, category_id, n, s)
+    select ${kind}, f.slot, ${m.key}, ${mask}, ${values}, count(*), coalesce(sum(f.num), 0)
+      from (select x.*, ${slot} as slot from (${facts}) x) f
+     group by f.slot, grouping sets (${sets})`.execute(trx);
 }
 
 /** Call measures read only call rows, the others only ticket rows: a change to one re-rolls only its family. */
@@ -122,6 +136,30 @@ async function rollDays(trx: Executor, timezone: string, kind: Kind, fromDay: nu
       left join (${until}) u on u.day = d::date`.execute(trx);
 }
 
+/**
+ * Rewrites the hour rows of `kind` for the local hours starting in [from, to) (whole local hours),
+ * every measure of that kind and family judged at `asOf` — the same rows `rollDays` writes, per hour.
+ */
+async function rollHours(trx: Executor, timezone: string, kind: 'additive' | 'current', from: Date, to: Date, asOf: Date | null, families: readonly Family[]): Promise<void> {
+  const p: MeasurePeriod = { from, to, asOf: asOf ?? to };
+  const chosen = measures.filter((m) => m.judgedAtPeriodEnd === (kind !== 'additive') && families.includes(familyOf(m)));
+  if (chosen.length === 0) return;
+  const keys = chosen.map((m) => m.key);
+  await sql`delete from report_rollup_hours where kind = ${kind} and hour >= ${from} and hour < ${to} and measure = any(${keys}::text[])`.execute(trx);
+  await sql`delete from report_rollup_hour_slots where kind = ${kind} and hour >= ${from} and hour < ${to}`.execute(trx);
+  for (const m of chosen) await insertMeasureRows(trx, timezone, m, kind, p, 'hour');
+  const changes = kind === 'current' ? chosen.flatMap((m) => (m.clockChanges ? [m.clockChanges(p, defaultMeasureOptions)] : [])) : [];
+  const until =
+    changes.length > 0
+      ? sql`select ${hourOf(timezone, sql.ref('c.at'))} as hour, min(c.next) as next from (${sql.join(changes, sql` union all `)}) c group by 1`
+      : sql`select null::timestamptz as hour, null::timestamptz as next where false`;
+  await sql`
+    insert into report_rollup_hour_slots (kind, hour, as_of, valid_until)
+    select ${kind}, h, ${asOf}::timestamptz, u.next
+      from generate_series(${from}::timestamptz, ${to}::timestamptz - interval '1 hour', interval '1 hour') h
+      left join (${until}) u on u.hour = h`.execute(trx);
+}
+
 /** Runs of consecutive day numbers, as [from, to) pairs; a run never crosses `split` boundaries when given. */
 function runsOf(days: number[], split?: (day: number) => number): [number, number][] {
   const sorted = [...new Set(days)].sort((a, b) => a - b);
@@ -144,7 +182,11 @@ function nextMonthStartOf(day: number): number {
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1) / 86_400_000;
 }
 
-export type RefreshResult = { rolled: Record<Kind, number>; dirtyDays: number };
+export type RefreshResult = { rolled: Record<Kind, number>; dirtyDays: number; rolledHours: { additive: number; current: number } };
+
+/** What was written since the last run, per family: local day numbers and the start instants of local hours. */
+type Touched = { days: Record<Family, Set<number>>; hours: Record<Family, Set<number>> };
+const nothingTouched = (): Touched => ({ days: { calls: new Set(), tickets: new Set() }, hours: { calls: new Set(), tickets: new Set() } });
 
 /**
  * Local days whose facts may have changed since the last run started (less the overlap), per family: days of
@@ -152,23 +194,28 @@ export type RefreshResult = { rolled: Record<Kind, number>; dirtyDays: number };
  * events — which covers the day it was closed before a reopen). Events are also found by id, so a late row
  * written with an old time is not missed.
  */
-async function touchedDays(db: Executor, timezone: string, state: { last_started_at: Date; last_event_id: string }): Promise<Record<Family, Set<number>>> {
+async function touchedDays(db: Executor, timezone: string, state: { last_started_at: Date; last_event_id: string }): Promise<Touched> {
   const since = new Date(new Date(state.last_started_at).getTime() - overlapMs);
-  const touched = await sql<{ family: Family; day: string }>`
+  const touched = await sql<{ family: Family; hour: Date }>`
     with changed as (
       select ticket_id as id from ticket_events where at >= ${since} or id > ${state.last_event_id}::bigint
       union select id from tickets where updated_at >= ${since}
       union select ticket_id from ticket_assignments where updated_at >= ${since}
     )
-    select distinct f as family, d::text as day from (
-      select 'tickets' as f, ${dayOf(timezone, sql.ref('e.at'))} as d from ticket_events e join changed c on c.id = e.ticket_id
-      union all select 'tickets', ${dayOf(timezone, sql.ref('t.created_at'))} from tickets t join changed c on c.id = t.id
-      union all select 'tickets', ${dayOf(timezone, sql.ref('t.closed_at'))} from tickets t join changed c on c.id = t.id where t.closed_at is not null
-      union all select 'tickets', ${dayOf(timezone, sql.ref('a.dispatched_at'))} from ticket_assignments a join changed c on c.id = a.ticket_id
-      union all select 'calls', ${dayOf(timezone, sql.ref('k.offered_at'))} from calls k where k.updated_at >= ${since}
+    select distinct f as family, ${hourOf(timezone, sql.ref('x.t'))} as hour from (
+      select 'tickets' as f, e.at as t from ticket_events e join changed c on c.id = e.ticket_id
+      union all select 'tickets', t.created_at from tickets t join changed c on c.id = t.id
+      union all select 'tickets', t.closed_at from tickets t join changed c on c.id = t.id where t.closed_at is not null
+      union all select 'tickets', a.dispatched_at from ticket_assignments a join changed c on c.id = a.ticket_id
+      union all select 'calls', k.offered_at from calls k where k.updated_at >= ${since}
     ) x`.execute(db);
-  const dirty: Record<Family, Set<number>> = { calls: new Set(), tickets: new Set() };
-  for (const r of touched.rows) dirty[r.family].add(Math.round(Date.parse(`${r.day}T00:00:00Z`) / 86_400_000));
+  const clock = clockOf(timezone);
+  const dirty = nothingTouched();
+  for (const r of touched.rows) {
+    const hour = new Date(r.hour).getTime();
+    dirty.hours[r.family].add(hour);
+    dirty.days[r.family].add(clock.dayNumberOf(hour));
+  }
   return dirty;
 }
 
@@ -187,7 +234,7 @@ export async function refreshRollups(ctx: AppContext, now = new Date()): Promise
   const state = await db.selectFrom('report_rollup_state').select(['last_started_at', 'last_event_id']).executeTakeFirst();
   const maxEvent = await sql<{ id: string | null }>`select max(id)::text as id from ticket_events`.execute(db);
   const lastEventId = maxEvent.rows[0]?.id ?? '0';
-  const result: RefreshResult = { rolled: { additive: 0, month_end: 0, current: 0 }, dirtyDays: 0 };
+  const result: RefreshResult = { rolled: { additive: 0, month_end: 0, current: 0 }, dirtyDays: 0, rolledHours: { additive: 0, current: 0 } };
   const saveState = () =>
     db.transaction().execute(async (trx) => {
       await lockRollups(trx);
@@ -207,7 +254,8 @@ export async function refreshRollups(ctx: AppContext, now = new Date()): Promise
   }
   const firstDay = clock.dayNumberOf(new Date(firstAt).getTime());
 
-  const dirty = state ? await touchedDays(db, timezone, state) : { calls: new Set<number>(), tickets: new Set<number>() };
+  const touched = state ? await touchedDays(db, timezone, state) : nothingTouched();
+  const dirty = touched.days;
   result.dirtyDays = new Set([...dirty.calls, ...dirty.tickets]).size;
 
   const existing = await sql<{ kind: Kind; day: string; valid_until: Date | null }>`select kind, day::text as day, valid_until from report_rollup_days`.execute(db);
@@ -250,8 +298,92 @@ export async function refreshRollups(ctx: AppContext, now = new Date()): Promise
   }
   const count = (kind: Kind) => Object.values(todo[kind]).reduce((n, days) => n + days.length, 0);
   result.rolled = { additive: count('additive'), month_end: count('month_end'), current: count('current') };
+  result.rolledHours = await refreshHours(ctx, now, touched, startedAt);
   await saveState();
   return result;
+}
+
+/** How far back past days with a pending deadline get `current` hour rows. */
+const pendingDaysKept = 62;
+
+/** The start instants of the local hours of `day` (before `until`). */
+function hourStartsOf(clock: ZonedClock, day: number, until = Infinity): number[] {
+  const starts: number[] = [];
+  const end = clock.instantAt(day + 1, 0);
+  for (let h = 0; h < 24; h++) {
+    const start = clock.instantAt(day, h * 60);
+    if (start + hourMs > Math.min(end, until)) break;
+    if (starts[starts.length - 1] !== start) starts.push(start);
+  }
+  return starts;
+}
+
+/**
+ * Hour rows, rolled like days (never rolled, touched since the last run, or a `current` hour whose deadline
+ * passed): the finished hours of today (both kinds), so a figure over today computes only the hour under way
+ * live; and the hours of past days whose `current` rows wait on a deadline (kind current), so when one
+ * deadline passes and the day's rows no longer hold, only the hour of that item is read live, not the day.
+ * Other hour rows older than yesterday are dropped: the daily rollups serve those days.
+ */
+async function refreshHours(ctx: AppContext, now: Date, touched: Touched, startedAt: Date): Promise<{ additive: number; current: number }> {
+  const timezone = ctx.config.timezone;
+  const clock = clockOf(timezone);
+  const db = ctx.db;
+  const today = clock.dayNumberOf(now.getTime());
+  const todayHours = hourStartsOf(clock, today, now.getTime());
+  const pending = await sql<{ day: string }>`
+    select day::text as day from report_rollup_days
+     where kind = 'current' and valid_until is not null and day >= ${formatDayNumber(today - pendingDaysKept)}::date and day < ${formatDayNumber(today)}::date
+     order by day`.execute(db);
+  const pendingDays = pending.rows.map((r) => Math.round(Date.parse(`${r.day}T00:00:00Z`) / 86_400_000));
+  const startsOf = { additive: todayHours, current: [...pendingDays.flatMap((d) => hourStartsOf(clock, d)), ...todayHours] };
+  const existing = await sql<{ kind: 'additive' | 'current'; hour: Date; valid_until: Date | null }>`
+    select kind, hour, valid_until from report_rollup_hour_slots`.execute(db);
+  const have = new Map(existing.rows.map((r) => [`${r.kind}:${new Date(r.hour).getTime()}`, r.valid_until]));
+  const needs = (kind: 'additive' | 'current', start: number): Family[] => {
+    const key = `${kind}:${start}`;
+    if (!have.has(key)) return ['calls', 'tickets'];
+    const until = have.get(key);
+    const expired = kind === 'current' && until !== null && until !== undefined && new Date(until) <= now;
+    return (['calls', 'tickets'] as const).filter((f) => touched.hours[f].has(start) || (f === 'tickets' && expired));
+  };
+  const rolled = { additive: 0, current: 0 };
+  for (const kind of ['additive', 'current'] as const) {
+    const groups: Record<string, number[]> = {};
+    for (const start of startsOf[kind]) {
+      const families = needs(kind, start);
+      if (families.length > 0) (groups[families.join(',')] ??= []).push(start);
+    }
+    for (const [families, hours] of Object.entries(groups)) {
+      rolled[kind] += hours.length;
+      // Runs of consecutive hours, one transaction each.
+      const runs: [number, number][] = [];
+      for (const start of hours) {
+        const last = runs[runs.length - 1];
+        if (last && last[1] === start) last[1] = start + hourMs;
+        else runs.push([start, start + hourMs]);
+      }
+      for (const [from, to] of runs) {
+        await db.transaction().execute(async (trx) => {
+          await lockRollups(trx);
+          const done = await sql<{ n: number }>`
+            select count(*)::int as n from report_rollup_hour_slots
+             where kind = ${kind} and hour >= ${new Date(from)} and hour < ${new Date(to)} and rolled_at >= ${startedAt}`.execute(trx);
+          if (done.rows[0]!.n === (to - from) / hourMs) return;
+          await rollHours(trx, timezone, kind, new Date(from), new Date(to), kind === 'current' ? now : null, families.split(',') as Family[]);
+        });
+      }
+    }
+  }
+  const keepFrom = new Date(clock.instantAt(today - 1, 0));
+  const keepDays = pendingDays.map(formatDayNumber);
+  await db.transaction().execute(async (trx) => {
+    await lockRollups(trx);
+    const stale = sql`hour < ${keepFrom} and (kind = 'additive' or not ((hour at time zone ${timezone})::date = any(${keepDays}::date[])))`;
+    await sql`delete from report_rollup_hours where ${stale}`.execute(trx);
+    await sql`delete from report_rollup_hour_slots where ${stale}`.execute(trx);
+  });
+  return rolled;
 }
 
 /** Which whole days of a period the rollups can serve for one measure, and the ranges left to compute live. */
@@ -259,12 +391,14 @@ export type RollupPlan = {
   grouping: number;
   /** Days (ISO dates) read from the rollups, per kind. */
   days: Partial<Record<Kind, string[]>>;
+  /** Whole local hours (ISO instants of their start) read from the hour rollups, per kind. */
+  hours: Partial<Record<Kind, string[]>>;
   /** The rest of the period, computed live (same asOf as the period). */
   live: MeasurePeriod[];
 };
 
-/** The rolled-up days of a date range, loaded once per request. */
-export type RolledDays = { kind: Kind; day: string; as_of: Date | null; valid_until: Date | null; dirty?: Family[] }[];
+/** The rolled-up days (and hours, `hour` = start instant in ms) of a date range, loaded once per request. */
+export type RolledDays = { kind: Kind; day: string; hour?: number; as_of: Date | null; valid_until: Date | null; dirty?: Family[] }[];
 
 /**
  * The rollup state rows of the whole local days inside `period`. Days written to since the last run are
@@ -273,18 +407,37 @@ export type RolledDays = { kind: Kind; day: string; as_of: Date | null; valid_un
  */
 export async function loadRolledDays(ctx: AppContext, period: MeasurePeriod): Promise<RolledDays> {
   const span = wholeDays(ctx.config.timezone, period);
-  if (!span) return [];
-  const rows = await sql<{ kind: Kind; day: string; as_of: Date | null; valid_until: Date | null }>`
-    select kind, day::text as day, as_of, valid_until from report_rollup_days
-     where day >= ${formatDayNumber(span[0])}::date and day < ${formatDayNumber(span[1])}::date`.execute(ctx.db);
-  if (rows.rows.length === 0) return [];
+  const rows = span
+    ? (
+        await sql<{ kind: Kind; day: string; as_of: Date | null; valid_until: Date | null }>`
+          select kind, day::text as day, as_of, valid_until from report_rollup_days
+           where day >= ${formatDayNumber(span[0])}::date and day < ${formatDayNumber(span[1])}::date`.execute(ctx.db)
+      ).rows
+    : [];
+  // Whole hours inside the period (only the last two days have any).
+  const hours =
+    period.to.getTime() - period.from.getTime() >= hourMs
+      ? (
+          await sql<{ kind: Kind; hour: Date; as_of: Date | null; valid_until: Date | null }>`
+            select kind, hour, as_of, valid_until from report_rollup_hour_slots
+             where hour >= ${period.from} and hour <= ${new Date(period.to.getTime() - hourMs)}`.execute(ctx.db)
+        ).rows
+      : [];
+  if (rows.length === 0 && hours.length === 0) return [];
   const state = await ctx.db.selectFrom('report_rollup_state').select(['last_started_at', 'last_event_id']).executeTakeFirst();
   if (!state) return [];
   const dirty = await touchedDays(ctx.db, ctx.config.timezone, state);
-  return rows.rows.map((r) => {
-    const day = Math.round(Date.parse(`${r.day}T00:00:00Z`) / 86_400_000);
-    return { ...r, dirty: (['calls', 'tickets'] as const).filter((f) => dirty[f].has(day)) };
-  });
+  const clock = clockOf(ctx.config.timezone);
+  return [
+    ...rows.map((r) => {
+      const day = Math.round(Date.parse(`${r.day}T00:00:00Z`) / 86_400_000);
+      return { ...r, dirty: (['calls', 'tickets'] as const).filter((f) => dirty.days[f].has(day)) };
+    }),
+    ...hours.map((r) => {
+      const hour = new Date(r.hour).getTime();
+      return { kind: r.kind, day: formatDayNumber(clock.dayNumberOf(hour)), hour, as_of: r.as_of, valid_until: r.valid_until, dirty: (['calls', 'tickets'] as const).filter((f) => dirty.hours[f].has(hour)) };
+    }),
+  ];
 }
 
 /** [first, end) day numbers of the whole local days inside the period, or undefined when there are none. */
@@ -307,7 +460,6 @@ export function planFromRollups(timezone: string, m: MeasureDefinition, period: 
   const grouping = groupingMask([...new Set(needed)]);
   if (!(m.judgedAtPeriodEnd ? judgedMasks : rolledMasks).has(grouping)) return undefined;
   const span = wholeDays(timezone, period);
-  if (!span) return undefined;
   const asOf = period.asOf.getTime();
   const usable = (r: RolledDays[number]): boolean => {
     // Written to since the last run (for this measure's rows): live until the job rolls it again.
@@ -318,27 +470,54 @@ export function planFromRollups(timezone: string, m: MeasureDefinition, period: 
     return false;
   };
   const byDay = new Map<string, Kind>();
-  for (const r of rolled) if (usable(r) && (!byDay.has(r.day) || r.kind === 'month_end')) byDay.set(r.day, r.kind);
-  if (byDay.size === 0) return undefined;
+  for (const r of rolled) if (r.hour === undefined && usable(r) && (!byDay.has(r.day) || r.kind === 'month_end')) byDay.set(r.day, r.kind);
+  const byHour = new Map<number, Kind>();
+  for (const r of rolled) if (r.hour !== undefined && usable(r)) byHour.set(r.hour, r.kind);
+  if (byDay.size === 0 && byHour.size === 0) return undefined;
   const clock = clockOf(timezone);
   const days: Partial<Record<Kind, string[]>> = {};
-  const live: MeasurePeriod[] = [];
+  const gaps: MeasurePeriod[] = [];
   let cursor = period.from.getTime();
-  for (let d = span[0]; d < span[1]; d++) {
-    const kind = byDay.get(formatDayNumber(d));
-    if (!kind) continue;
-    const start = clock.instantAt(d, 0);
-    if (start > cursor) live.push({ from: new Date(cursor), to: new Date(start), asOf: period.asOf });
-    (days[kind] ??= []).push(formatDayNumber(d));
-    cursor = clock.instantAt(d + 1, 0);
+  if (span) {
+    for (let d = span[0]; d < span[1]; d++) {
+      const kind = byDay.get(formatDayNumber(d));
+      if (!kind) continue;
+      const start = clock.instantAt(d, 0);
+      if (start > cursor) gaps.push({ from: new Date(cursor), to: new Date(start), asOf: period.asOf });
+      (days[kind] ??= []).push(formatDayNumber(d));
+      cursor = clock.instantAt(d + 1, 0);
+    }
   }
-  if (period.to.getTime() > cursor) live.push({ from: new Date(cursor), to: period.to, asOf: period.asOf });
-  return { grouping, days, live };
+  if (period.to.getTime() > cursor) gaps.push({ from: new Date(cursor), to: period.to, asOf: period.asOf });
+  // What is left after the days: whole rolled hours from the hour rollups, the rest (the hour under way) live.
+  const hours: Partial<Record<Kind, string[]>> = {};
+  const live: MeasurePeriod[] = [];
+  const hourStarts = [...byHour.keys()].sort((a, b) => a - b);
+  for (const gap of gaps) {
+    let at = gap.from.getTime();
+    for (const start of hourStarts) {
+      if (start < at || start + hourMs > gap.to.getTime()) continue;
+      if (start > at) live.push({ from: new Date(at), to: new Date(start), asOf: period.asOf });
+      (hours[byHour.get(start)!] ??= []).push(new Date(start).toISOString());
+      at = start + hourMs;
+    }
+    if (gap.to.getTime() > at) live.push({ from: new Date(at), to: gap.to, asOf: period.asOf });
+  }
+  if (Object.keys(days).length === 0 && Object.keys(hours).length === 0) return undefined;
+  return { grouping, days, hours, live };
 }
 
-/** The rows of a plan's rolled-up days, as a WHERE on `report_rollups r`. */
+/** The rows of a plan's rolled-up days, as a WHERE on `report_rollups r` (false when it has none). */
 export function rolledRowsWhere(m: MeasureDefinition, plan: RollupPlan): RawBuilder<unknown> {
   const parts = (Object.entries(plan.days) as [Kind, string[]][]).map(([kind, days]) => sql`(r.kind = ${kind} and r.day = any(${days}::date[]))`);
+  if (parts.length === 0) return sql`false`;
+  return sql`r.measure = ${m.key} and r.grouping = ${plan.grouping} and (${sql.join(parts, sql` or `)})`;
+}
+
+/** The rows of a plan's rolled-up hours, as a WHERE on `report_rollup_hours r` (false when it has none). */
+export function rolledHoursWhere(m: MeasureDefinition, plan: RollupPlan): RawBuilder<unknown> {
+  const parts = (Object.entries(plan.hours) as [Kind, string[]][]).map(([kind, hours]) => sql`(r.kind = ${kind} and r.hour = any(${hours}::timestamptz[]))`);
+  if (parts.length === 0) return sql`false`;
   return sql`r.measure = ${m.key} and r.grouping = ${plan.grouping} and (${sql.join(parts, sql` or `)})`;
 }
 
