@@ -696,7 +696,9 @@ export async function handleCalleeStatus(ctx: AppContext, input: { callId: strin
 async function agentLegEnded(ctx: AppContext, trx: Executor, offer: { id: string; call_id: string; agent_id: string }): Promise<Outcome> {
   const after: After[] = [];
   const call = await lockCall(trx, offer.call_id);
-  await trx.updateTable('call_offers').set({ status: 'ended', ended_at: new Date() }).where('id', '=', offer.id).execute();
+  // When the caller hung up first, their side already ended this offer and released the agent (who may be
+  // on the next call by now): that moment stays its end; the leg's teardown does not move it.
+  await trx.updateTable('call_offers').set({ status: 'ended', ended_at: sql`coalesce(ended_at, ${new Date()})` }).where('id', '=', offer.id).execute();
   const state = await trx.selectFrom('agent_states').select(['state', 'call_id']).where('user_id', '=', offer.agent_id).executeTakeFirst();
   if (state?.state === 'on_call' && state.call_id === offer.call_id) {
     const change = await startWrapUp(ctx, trx, offer.agent_id, offer.call_id);
