@@ -135,6 +135,12 @@ describe('reports: trends and the department monthly report over the API', funct
     const unknown = await get('/api/reports/trends?from=2026-10-01&to=2026-11-01&measures=nonsense');
     expect(unknown.status).to.equal(400);
     expect(unknown.body.error.field).to.equal('measures');
+    // The figures and their items refuse a reversed or empty period the same way.
+    for (const path of ['/api/reports/measures?from=2026-10-05&to=2026-10-01', '/api/reports/measures/answerRate/items?from=2026-10-05&to=2026-10-05']) {
+      const refused = await get(path);
+      expect(refused.status, path).to.equal(400);
+      expect(refused.body.error, path).to.include({ code: 'VALIDATION', field: 'to' });
+    }
     const badDate = await get('/api/reports/trends?from=2026-02-30&to=2026-03-01');
     expect(badDate.status).to.equal(400);
     expect(badDate.body.error.field).to.equal('from');

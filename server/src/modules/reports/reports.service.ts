@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
+import { AppError } from '../../platform/errors.ts';
 import { createZonedClock, parseIsoDate } from '../calendar/zoned-time.ts';
 import { cutColumn, defaultMeasureOptions, measures, type Cut, type MeasureDefinition, type MeasureOptions, type MeasurePeriod } from './measures.ts';
 import type { ReportScope } from './reports.policy.ts';
@@ -22,6 +23,8 @@ export function resolvePeriod(timezone: string, from: string, to: string, now = 
   };
   const start = instant(from);
   const end = instant(to);
+  // An empty or reversed period would quietly give every figure as 0 of 0: refuse it, naming the field.
+  if (!(end > start)) throw new AppError('VALIDATION', { messageKey: 'reports.error.range_order', field: 'to' });
   return { from: start, to: end, asOf: end < now ? end : now };
 }
 
