@@ -15,6 +15,7 @@ import { loadRolledDays, planFromRollups } from '../../server/src/modules/report
 import { createZonedClock, formatDayNumber } from '../../server/src/modules/calendar/zoned-time.ts';
 import { measureCalls } from '../../server/src/modules/calls/wallboard.ts';
 import { buildDepartment, buildUser } from '../support/factories.ts';
+import { rawReportRows } from './raw-rows.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 describe('reports: hour rollups of today agree with the live measures', function () {
@@ -65,41 +66,7 @@ describe('reports: hour rollups of today agree with the live measures', function
       { name: 'channel web only', scope: { kind: 'all' }, filters: { channel: 'web' } },
       { name: 'department A by type', scope: { kind: 'department', departmentId: deptA.id }, cut: 'type' },
     );
-    let n = 0;
-    const call = async (name: string, v: Record<string, unknown>) => {
-      n += 1;
-      const row = await db
-        .insertInto('calls')
-        .values({ caller_hash: `hh${n}`, caller_encrypted: 'x', caller_masked: '139****0000', direction: 'inbound', status: 'ended', caller_location: 'none', desk: 'general', ...v } as never)
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ids[name] = row.id;
-    };
-    let t = 0;
-    const ticket = async (name: string, v: Record<string, unknown>) => {
-      t += 1;
-      const row = await db
-        .insertInto('tickets')
-        .values({ number: `HR${t}`, channel: 'phone', type: 'complaint', urgency: 'normal', title: name, description: name, registered_by: agent1.id, ...v } as never)
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ids[name] = row.id;
-    };
-    const far = local(day + 400, '00:00:00');
-    const assignment = async (name: string, ticketName: string, v: Record<string, unknown>) => {
-      const row = await db
-        .insertInto('ticket_assignments')
-        .values({ ticket_id: ids[ticketName]!, role: 'lead', state: 'signed', urgency: 'normal', return_by: far, warn_at: far, handle_by: far, ...v } as never)
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ids[name] = row.id;
-    };
-    const event = async (ticketName: string, action: string, when: Date, data: Record<string, unknown> = {}, assignmentName?: string) => {
-      await db
-        .insertInto('ticket_events')
-        .values({ ticket_id: ids[ticketName]!, assignment_id: assignmentName ? ids[assignmentName]! : null, actor_name: 't', actor_role: 'agent', action, at: when, data: JSON.stringify(data) } as never)
-        .execute();
-    };
+    const { call, ticket, assignment, event } = rawReportRows(db, { ids, registeredBy: agent1.id, numberPrefix: 'HR', farDeadline: local(day + 400, '00:00:00') });
     const q = (at: Date) => ({ offered_at: at, queued_at: at });
     const secs = (at: Date, s: number) => new Date(at.getTime() + s * 1000);
     // Calls either side of 11:00, an abandon and a short abandon at noon, a callback, one in the last finished hour and one in the hour under way.

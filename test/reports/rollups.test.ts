@@ -15,6 +15,7 @@ import { loadRolledDays, planFromRollups } from '../../server/src/modules/report
 import { defaultMeasureOptions } from '../../server/src/modules/reports/measures.ts';
 import { createZonedClock, formatDayNumber } from '../../server/src/modules/calendar/zoned-time.ts';
 import { buildDepartment, buildUser } from '../support/factories.ts';
+import { rawReportRows } from './raw-rows.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 describe('reports: rollups agree with the live measures', function () {
@@ -81,41 +82,7 @@ describe('reports: rollups agree with the live measures', function () {
       { name: 'department A by agent', scope: { kind: 'department', departmentId: deptA.id }, cut: 'agent' },
     );
 
-    let n = 0;
-    const call = async (name: string, v: Record<string, unknown>) => {
-      n += 1;
-      const row = await db
-        .insertInto('calls')
-        .values({ caller_hash: `h${n}`, caller_encrypted: 'x', caller_masked: '139****0000', direction: 'inbound', status: 'ended', caller_location: 'none', desk: 'general', ...v } as never)
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ids[name] = row.id;
-    };
-    let t = 0;
-    const ticket = async (name: string, v: Record<string, unknown>) => {
-      t += 1;
-      const row = await db
-        .insertInto('tickets')
-        .values({ number: `RU${t}`, channel: 'phone', type: 'complaint', urgency: 'normal', title: name, description: name, registered_by: agent1.id, ...v } as never)
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ids[name] = row.id;
-    };
-    const assignment = async (name: string, ticketName: string, v: Record<string, unknown>) => {
-      const far = local(today + 400, '00:00:00');
-      const row = await db
-        .insertInto('ticket_assignments')
-        .values({ ticket_id: ids[ticketName]!, role: 'lead', state: 'signed', urgency: 'normal', return_by: far, warn_at: far, ...v } as never)
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ids[name] = row.id;
-    };
-    const event = async (ticketName: string, action: string, when: Date, data: Record<string, unknown> = {}, assignmentName?: string) => {
-      await db
-        .insertInto('ticket_events')
-        .values({ ticket_id: ids[ticketName]!, assignment_id: assignmentName ? ids[assignmentName]! : null, actor_name: 't', actor_role: 'agent', action, at: when, data: JSON.stringify(data) } as never)
-        .execute();
-    };
+    const { call, ticket, assignment, event } = rawReportRows(db, { ids, registeredBy: agent1.id, numberPrefix: 'RU', farDeadline: local(today + 400, '00:00:00') });
 
     // The same story around each of the two days; `p` prefixes the names.
     for (const [p, day] of [['m', boundaryDay], ['r', recentDay]] as const) {
