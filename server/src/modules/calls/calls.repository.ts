@@ -3,6 +3,7 @@
  * recordings. Every function takes an executor so use cases run them inside their one transaction.
  */
 import { sql } from 'kysely';
+import { createBatcher } from '../../platform/db/batch.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import type { CallsTable } from '../../schema.ts';
 import type { Selectable, Updateable } from 'kysely';
@@ -97,16 +98,26 @@ export async function calledWithin24h(db: Executor, callerHash: string, at: Date
 }
 
 /**
- * What an incoming call needs to know about its caller, in one round trip (an incoming-call webhook is on the
- * caller's critical path): blocked, and whether the number called in the 24 hours before `at`.
+ * What an incoming call needs to know about its caller (an incoming-call webhook is on the caller's critical
+ * path): blocked, and whether the number called in the 24 hours before `at`. Outside a transaction,
+ * concurrent lookups share one statement (`writeBatches`).
  */
-export async function recogniseCaller(db: Executor, callerHash: string, at: Date): Promise<{ blocked: boolean; repeat: boolean }> {
-  const row = await sql<{ blocked: boolean; repeat: boolean }>`
-    select exists (select 1 from blocked_numbers where phone_hash = ${callerHash} and active = true) as blocked,
-           exists (select 1 from calls where caller_hash = ${callerHash} and direction = 'inbound'
-                     and offered_at > ${new Date(at.getTime() - 24 * 3600_000)} and offered_at < ${at}) as repeat
+export async function recogniseCaller(db: Executor, callerHash: string, at: Date): Promise<CallerRecognition> {
+  if (db.isTransaction) return (await recogniseCallers(db, [{ callerHash, at }]))[0]!;
+  return batchesOf(db).recognise({ callerHash, at });
+}
+
+export type CallerRecognition = { blocked: boolean; repeat: boolean };
+
+async function recogniseCallers(db: Executor, callers: { callerHash: string; at: Date }[]): Promise<CallerRecognition[]> {
+  const { rows } = await sql<CallerRecognition>`
+    select exists (select 1 from blocked_numbers where phone_hash = c.hash and active = true) as blocked,
+           exists (select 1 from calls where caller_hash = c.hash and direction = 'inbound'
+                     and offered_at > c.at - interval '24 hours' and offered_at < c.at) as repeat
+      from unnest(${callers.map((c) => c.callerHash)}::text[], ${callers.map((c) => c.at.toISOString())}::timestamptz[]) with ordinality as c(hash, at, n)
+     order by c.n
   `.execute(db);
-  return { blocked: row.rows[0]?.blocked === true, repeat: row.rows[0]?.repeat === true };
+  return rows.map((r) => ({ blocked: r.blocked === true, repeat: r.repeat === true }));
 }
 
 export async function isBlocked(db: Executor, callerHash: string): Promise<boolean> {
@@ -141,43 +152,60 @@ export type IncomingCallValues = {
 
 /**
  * Claims the `incoming` webhook of a CallSid and, when the claim is this delivery's, records the call, its
- * first events and the answer — in one statement, which PostgreSQL runs atomically on its own: one round trip
- * instead of a transaction of seven. A retry (the claim exists) changes nothing and gets the stored answer.
- * A concurrent duplicate waits on the claim's primary key; the statement's snapshot predates that commit,
- * so its answer is read once more afterwards.
+ * first events and the answer — in one statement, which PostgreSQL runs atomically on its own, shared with the
+ * other calls arriving at the same moment (`writeBatches`). A retry (the claim exists) changes nothing and gets
+ * the stored answer. A concurrent duplicate waits on the claim's primary key; the statement's snapshot predates
+ * that commit, so its answer is read once more afterwards.
  */
-export async function recordIncomingCall(
-  db: Executor,
-  call: IncomingCallValues,
-  events: { kind: string; data: Record<string, unknown> }[],
-  response: string,
-): Promise<{ claimed: boolean; replay: string | null }> {
-  const { rows } = await sql<{ claimed: boolean; replay: string | null }>`
-    with claim as (
-      insert into webhook_events (call_sid, event, response) values (${call.callSid}, 'incoming', ${response})
+export async function recordIncomingCall(db: Executor, call: IncomingCallValues, events: CallEventValues[], response: string): Promise<IncomingCallRecorded> {
+  const recorded = await batchesOf(db).recordIncoming({ call, events, response });
+  if (recorded.claimed || recorded.replay !== null) return recorded;
+  const stored = await db.selectFrom('webhook_events').select('response').where('call_sid', '=', call.callSid).where('event', '=', 'incoming').executeTakeFirst();
+  return { claimed: false, replay: stored?.response ?? null };
+}
+
+export type CallEventValues = { kind: string; data: Record<string, unknown> };
+type IncomingCallRecorded = { claimed: boolean; replay: string | null };
+type IncomingCallWrite = { call: IncomingCallValues; events: CallEventValues[]; response: string };
+
+async function recordIncomingCalls(db: Executor, writes: IncomingCallWrite[]): Promise<IncomingCallRecorded[]> {
+  const column = <T>(pick: (w: IncomingCallWrite) => T) => writes.map(pick);
+  const { rows } = await sql<IncomingCallRecorded>`
+    with input as (
+      select * from unnest(
+        ${column((w) => w.call.id)}::uuid[], ${column((w) => w.call.callSid)}::text[], ${column((w) => w.call.callerHash)}::text[],
+        ${column((w) => w.call.callerEncrypted)}::text[], ${column((w) => w.call.callerMasked)}::text[], ${column((w) => w.call.blocked)}::boolean[],
+        ${column((w) => w.call.repeatCaller)}::boolean[], ${column((w) => w.call.ivrFlow)}::text[], ${column((w) => JSON.stringify(w.call.ivrState))}::jsonb[],
+        ${column((w) => w.call.ivrSeq)}::int[], ${column((w) => w.call.language)}::text[], ${column((w) => w.call.offeredAt.toISOString())}::timestamptz[],
+        ${column((w) => w.response)}::text[], ${column((w) => JSON.stringify(w.events))}::jsonb[]
+      ) with ordinality as t(id, call_sid, caller_hash, caller_encrypted, caller_masked, blocked, repeat_caller, ivr_flow, ivr_state,
+                             ivr_seq, language, offered_at, response, events, n)
+    ), claim as (
+      insert into webhook_events (call_sid, event, response)
+      select call_sid, 'incoming', response from input order by n
       on conflict do nothing
       returning call_sid
     ), inserted as (
       insert into calls (id, call_sid, direction, caller_hash, caller_encrypted, caller_masked, status, caller_location,
                          blocked, repeat_caller, ivr_flow, ivr_state, ivr_seq, language, offered_at, updated_at)
-      select ${call.id}::uuid, ${call.callSid}, 'inbound', ${call.callerHash}, ${call.callerEncrypted}, ${call.callerMasked}, 'ivr', 'ivr',
-             ${call.blocked}, ${call.repeatCaller}, ${call.ivrFlow}, ${JSON.stringify(call.ivrState)}::jsonb, ${call.ivrSeq}, ${call.language},
-             ${call.offeredAt}, ${call.offeredAt}
-       where exists (select 1 from claim)
+      select id, call_sid, 'inbound', caller_hash, caller_encrypted, caller_masked, 'ivr', 'ivr',
+             blocked, repeat_caller, ivr_flow, ivr_state, ivr_seq, language, offered_at, offered_at
+        from input where call_sid in (select call_sid from claim)
+       order by n
       returning id
     ), logged as (
       insert into call_events (call_id, kind, data)
-      select inserted.id, e.kind, e.data::jsonb
-        from inserted, unnest(${events.map((e) => e.kind)}::text[], ${events.map((e) => JSON.stringify(e.data))}::text[]) with ordinality as e(kind, data, n)
-       order by e.n
+      select i.id, e.event ->> 'kind', e.event -> 'data'
+        from input i cross join lateral jsonb_array_elements(i.events) with ordinality as e(event, k)
+       where i.id in (select id from inserted)
+       order by i.n, e.k
     )
-    select exists (select 1 from claim) as claimed,
-           (select response from webhook_events where call_sid = ${call.callSid} and event = 'incoming') as replay
+    select exists (select 1 from claim where claim.call_sid = i.call_sid) as claimed,
+           (select response from webhook_events w where w.call_sid = i.call_sid and w.event = 'incoming') as replay
+      from input i
+     order by i.n
   `.execute(db);
-  const row = rows[0]!;
-  if (row.claimed || row.replay !== null) return row;
-  const stored = await db.selectFrom('webhook_events').select('response').where('call_sid', '=', call.callSid).where('event', '=', 'incoming').executeTakeFirst();
-  return { claimed: false, replay: stored?.response ?? null };
+  return rows;
 }
 
 /**
@@ -208,41 +236,98 @@ export async function endCallOutsideQueue(trx: Executor, callId: string, now: Da
 /**
  * The caller hung up while in the IVR or at the voicemail prompt (most final statuses): claims the webhook,
  * ends the call, logs `ended` and, for a caller who left the voicemail prompt without a message, puts the
- * call on the missed-call list — one statement, atomic on its own. `matched` is false when the call is not
- * such a call (unknown, queued, talking, a callback …): nothing was written and the caller takes the general
- * path. The call row is locked before the claim, so a concurrent duplicate re-reads it (ended) and replays.
+ * call on the missed-call list — one statement, atomic on its own, shared with the other calls ending at the
+ * same moment (`writeBatches`). `matched` is false when the call is not such a call (unknown, queued, talking,
+ * a callback …): nothing was written and the caller takes the general path. The call rows are locked (in id
+ * order, so two statements never wait on each other) before the claim, so a concurrent duplicate re-reads the
+ * call (ended) and replays.
  */
-export async function endCallLeftInIvr(db: Executor, callSid: string, now: Date, carrierStatus: string): Promise<{ matched: boolean; ended: CallRow | undefined }> {
+export async function endCallLeftInIvr(db: Executor, callSid: string, now: Date, carrierStatus: string): Promise<CallLeftInIvr> {
+  return batchesOf(db).endLeftInIvr({ callSid, now, carrierStatus });
+}
+
+export type CallLeftInIvr = { matched: boolean; ended: CallRow | undefined };
+type CallLeftInIvrEnd = { callSid: string; now: Date; carrierStatus: string };
+
+async function endCallsLeftInIvr(db: Executor, ends: CallLeftInIvrEnd[]): Promise<CallLeftInIvr[]> {
   const { rows } = await sql<CallRow & { matched: boolean }>`
-    with target as (
-      select id from calls
-       where call_sid = ${callSid} and status in ('ivr', 'voicemail') and direction = 'inbound' and missed_call_id is null
+    with input as (
+      select * from unnest(${ends.map((e) => e.callSid)}::text[], ${ends.map((e) => e.now.toISOString())}::timestamptz[], ${ends.map((e) => e.carrierStatus)}::text[])
+               with ordinality as t(call_sid, ended_at, carrier_status, n)
+    ), target as (
+      select id, call_sid from calls
+       where call_sid in (select call_sid from input) and status in ('ivr', 'voicemail') and direction = 'inbound' and missed_call_id is null
+       order by id
          for update
     ), claim as (
       insert into webhook_events (call_sid, event, response)
-      select ${callSid}, 'status:final', null where exists (select 1 from target)
+      select call_sid, 'status:final', null from target
       on conflict do nothing
       returning call_sid
     ), ended as (
       update calls
-         set status = 'ended', caller_location = 'none', ended_at = ${now}, updated_at = ${now},
-             outcome = coalesce(outcome, case when blocked then 'blocked'
-                                              when exists (select 1 from voicemails v where v.call_id = calls.id) then 'voicemail'
-                                              when status = 'voicemail' then 'abandoned'
-                                              else 'ivr_ended' end)
-       where id = (select id from target) and exists (select 1 from claim)
-      returning *
+         set status = 'ended', caller_location = 'none', ended_at = i.ended_at, updated_at = i.ended_at,
+             outcome = coalesce(calls.outcome, case when calls.blocked then 'blocked'
+                                                    when exists (select 1 from voicemails v where v.call_id = calls.id) then 'voicemail'
+                                                    when calls.status = 'voicemail' then 'abandoned'
+                                                    else 'ivr_ended' end)
+        from input i
+       where calls.call_sid = i.call_sid and calls.id in (select id from target) and calls.call_sid in (select call_sid from claim)
+      returning calls.*, i.carrier_status
     ), logged as (
       insert into call_events (call_id, kind, data)
-      select id, 'ended', jsonb_build_object('carrierStatus', ${carrierStatus}::text, 'outcome', outcome) from ended
+      select id, 'ended', jsonb_build_object('carrierStatus', carrier_status, 'outcome', outcome) from ended
     ), missed as (
       insert into missed_calls (call_id, caller_hash, caller_encrypted, caller_masked, reason)
       select id, caller_hash, caller_encrypted, caller_masked, 'abandoned' from ended where outcome = 'abandoned'
       on conflict (call_id) do nothing
     )
-    select e.*, t.matched from (select exists (select 1 from target) as matched) t left join ended e on true
+    select e.*, exists (select 1 from target t where t.call_sid = i.call_sid) as matched
+      from input i left join ended e on e.call_sid = i.call_sid
+     order by i.n
   `.execute(db);
-  const row = rows[0]!;
-  const { matched, ...call } = row;
-  return { matched, ended: call.id ? (call as CallRow) : undefined };
+  return rows.map(({ matched, carrier_status: _status, ...call }: CallRow & { matched: boolean; carrier_status?: string }) => ({ matched, ended: call.id ? (call as CallRow) : undefined }));
+}
+
+/**
+ * The hot webhook writes, each coalesced across concurrent webhooks into one statement per batch. One set per
+ * database handle; a batch always runs on the pool, never inside a caller's transaction. Items in one batch
+ * are unique per CallSid (`uniquePerCall`): a carrier's retry racing its original waits for the next batch.
+ */
+function batchesOf(db: Executor) {
+  let batches = writeBatches.get(db);
+  if (!batches) {
+    batches = {
+      recognise: createBatcher((callers: { callerHash: string; at: Date }[]) => recogniseCallers(db, callers)),
+      recordIncoming: createBatcher(uniquePerCall((w: IncomingCallWrite) => w.call.callSid, (writes) => recordIncomingCalls(db, writes))),
+      endLeftInIvr: createBatcher(uniquePerCall((e: CallLeftInIvrEnd) => e.callSid, (ends) => endCallsLeftInIvr(db, ends))),
+    };
+    writeBatches.set(db, batches);
+  }
+  return batches;
+}
+
+const writeBatches = new WeakMap<Executor, {
+  recognise: (c: { callerHash: string; at: Date }) => Promise<CallerRecognition>;
+  recordIncoming: (w: IncomingCallWrite) => Promise<IncomingCallRecorded>;
+  endLeftInIvr: (e: CallLeftInIvrEnd) => Promise<CallLeftInIvr>;
+}>();
+
+/**
+ * Runs the first item of each CallSid in `items` as one batch, then the repeats as further batches, so a
+ * statement never claims the same webhook twice (both rows would see themselves as the claimant).
+ */
+function uniquePerCall<I, O>(sidOf: (item: I) => string, run: (items: I[]) => Promise<O[]>): (items: I[]) => Promise<O[]> {
+  return async (items) => {
+    const results = new Array<O>(items.length);
+    let pending = items.map((item, index) => ({ item, index }));
+    while (pending.length > 0) {
+      const seen = new Set<string>();
+      const now = pending.filter(({ item }) => !seen.has(sidOf(item)) && seen.add(sidOf(item)));
+      pending = pending.filter((p) => !now.includes(p));
+      const answered = await run(now.map((p) => p.item));
+      now.forEach((p, i) => (results[p.index] = answered[i]!));
+    }
+    return results;
+  };
 }
