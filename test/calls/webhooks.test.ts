@@ -54,6 +54,35 @@ describe('voice webhooks', function () {
     expect(events.filter((e) => e.kind === 'arrived')).to.have.length(1);
   });
 
+  it('keeps a burst of calls apart when they arrive and hang up at the same moment, each delivered twice', async () => {
+    // Concurrent webhooks share statements (group commit); a carrier's retry racing its original must still
+    // get the same answer and add nothing, and no call may take another's row, events or answer.
+    const calls = Array.from({ length: 60 }, (_, i) => ({ CallSid: sid('CA'), From: `+86139${String(20_000_000 + i)}` }));
+    const answers = await Promise.all(calls.flatMap((params) => [post('incoming', params), post('incoming', params)]));
+    for (let i = 0; i < calls.length; i++) {
+      expect(answers[2 * i]!.status).to.equal(200);
+      expect(answers[2 * i]!.body).to.contain('12345政务服务便民热线');
+      expect(answers[2 * i + 1]!.body, 'the retry gets the same document').to.equal(answers[2 * i]!.body);
+    }
+    const db = platform.ctx.db;
+    const rows = await db.selectFrom('calls').select(['id', 'call_sid', 'caller_masked']).where('call_sid', 'in', calls.map((c) => c.CallSid)).execute();
+    expect(rows).to.have.length(calls.length);
+    for (const [i, call] of calls.entries()) {
+      const row = rows.find((r) => r.call_sid === call.CallSid)!;
+      expect(row.caller_masked).to.equal(`139****${String(20_000_000 + i).slice(-4)}`);
+      expect(answers[2 * i]!.body, 'each answer carries its own call id').to.contain(row.id);
+    }
+
+    const ended = await Promise.all(calls.flatMap((c) => [post('status', { ...c, CallStatus: 'completed' }), post('status', { ...c, CallStatus: 'completed' })]));
+    expect(ended.map((r) => r.status)).to.deep.equal(ended.map(() => 204));
+    const events = await db.selectFrom('call_events').select(['call_id', 'kind']).where('call_id', 'in', rows.map((r) => r.id)).orderBy('id').execute();
+    for (const row of rows) {
+      expect(events.filter((e) => e.call_id === row.id).map((e) => e.kind)).to.deep.equal(['arrived', 'ended']);
+    }
+    const statuses = await db.selectFrom('calls').select(['status', 'outcome']).where('call_sid', 'in', calls.map((c) => c.CallSid)).execute();
+    expect(statuses.every((s) => s.status === 'ended' && s.outcome === 'ivr_ended')).to.equal(true);
+  });
+
   it('recognises a repeat caller, and refuses an actively blocked number but not an unblocked one', async () => {
     const db = platform.ctx.db;
     const repeatFrom = '+8613900000011';
