@@ -116,8 +116,10 @@ export function classifyTag(tag: string): number {
 /** Folds synonyms to their canonical form and returns the canonical text and its words with their POS tags. */
 export function foldSynonyms(normalised: string): { canon: string; words: string[]; tags: string[] } {
   const fold = (text: string): string => text.replace(phrasePattern, (p) => phraseCanon.get(p) ?? p);
-  // Two passes: folding one phrase can form another (户籍迁移 → 户口迁移 → 迁户口).
-  const phrased = fold(fold(normalised));
+  // Two passes: folding one phrase can form another (户籍迁移 → 户口迁移 → 迁户口). A first pass that changed
+  // nothing leaves nothing for a second.
+  const once = fold(normalised);
+  const phrased = once === normalised ? once : fold(once);
   const segmenter = getSegmenter();
   let changed = phrased !== normalised;
   const tagged = segmenter.tag(phrased, true);

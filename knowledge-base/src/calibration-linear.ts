@@ -1,10 +1,10 @@
 /**
  * The linear pair model the engine shipped with before the boosted trees (fitted on lcqmc/dev.tsv over the
- * first 25 FEATURE_NAMES; held out: right decisions 66.7%, top-1 52.8%, recall@5 99.0%). It stays the
- * default because the platform's chat and knowledge behaviour (offering choices when two entries fit,
- * suggestions while a ticket is typed) is tuned and tested against it; the trees (calibration.ts) score
- * better on LCQMC but answer some of those government questions outright. Select them with
- * createMatcher(entries, { model: 'trees' }) or the CLI's --model trees.
+ * first 25 FEATURE_NAMES; held out: right decisions 66.7%, top-1 52.8%, recall@5 99.0%). The trees
+ * (calibration.ts) are the default now; this model has two jobs left: it is the "related" score of the
+ * decision layer's suggest band (matcher.ts `match`: smoother than the trees, it keeps a topic or a ticket
+ * description's entries on offer, never answering by itself), and the whole scorer with
+ * createMatcher(entries, { model: 'linear' }) or the CLI's --model linear.
  */
 export const LINEAR_CALIBRATION = {
   /** Logistic weights over FEATURE_NAMES (features.ts, the first 25), then the bias. */

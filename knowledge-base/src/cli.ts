@@ -1,7 +1,9 @@
 /**
  * Matcher CLI (the contract in ARCHITECTURE.md):
  *
- *   npm run --silent kb -- match --kb FILE.jsonl [--kb MORE.jsonl …] [--limit 5] [--model linear|trees]
+ *   npm run --silent kb -- match --kb FILE.jsonl [--kb MORE.jsonl …] [--limit 5] [--model trees|linear]
+ *
+ * (default --model trees: the boosted trees with the decision layer's guards; linear is the earlier model)
  *
  * reads {"qid","text"} JSON lines on stdin, writes {"qid","match","confidence","candidates"} per line.
  * `match` is null when the bot would hand off to a human. Exit codes: 0 done, 1 unusable knowledge-base
@@ -41,7 +43,7 @@ function parseArgs(argv: readonly string[]): CliArgs {
   if (command !== 'match') fail(2, `未知命令 ${command ?? '(无)'} / unknown command ${command ?? '(none)'}\n${USAGE}`);
   const kbPaths: string[] = [];
   let limit = 5;
-  let model: PairModel = 'linear';
+  let model: PairModel = 'trees';
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const value = rest[i + 1];

@@ -23,6 +23,104 @@ export interface PreparedText {
   /** Bit masks over ANTONYM_PAIRS: which first / second words the text has. */
   antonymFirst: number;
   antonymSecond: number;
+  /** Token ids (see `tokenId`) aligned with analysed.bigrams, analysed.bigramPinyin, distinctUnits, analysed.words. */
+  bigramIds: Int32Array;
+  soundIds: Int32Array;
+  unitIds: Int32Array;
+  wordIds: Int32Array;
+  /** Token ids of the distinct pinyin bigrams (pinyinBigramSet). */
+  pinyinBigramIds: Int32Array;
+  /**
+   * Token ids of analysed.units in order, for the alignments: comparing numbers, not strings (a Han
+   * character is a string of its own per text, so === compared contents). A query's unit the index lacks
+   * is -1, which equals no entry's unit, as its string would not have.
+   */
+  unitSeq: Int32Array;
+}
+
+// Token ids: every token of an indexed text gets a number once, so the pair features test "does the other
+// side have it" with an array read instead of hashing a string (that hashing was most of a comparison).
+// A query's tokens are only looked up: one the index has never seen gets -1, which matches nothing.
+const tokenIds = new Map<string, number>();
+function idsOf(tokens: readonly string[], grow: boolean): Int32Array {
+  const ids = new Int32Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as string;
+    let id = tokenIds.get(token);
+    if (id === undefined) {
+      if (grow) tokenIds.set(token, (id = tokenIds.size));
+      else id = -1;
+    }
+    ids[i] = id;
+  }
+  return ids;
+}
+
+/** The id of an indexed token, or -1 when no indexed text has it. */
+export function lookupTokenId(token: string): number {
+  return tokenIds.get(token) ?? -1;
+}
+
+/** Ids of the distinct tokens in first-seen order (as [...new Set(tokens)]), from the ids of every token. */
+function distinctIds(tokens: readonly string[], ids: Int32Array, distinct: number): Int32Array {
+  const out = new Int32Array(distinct);
+  const seen = new Set<string>();
+  let k = 0;
+  for (let i = 0; i < tokens.length && k < distinct; i++) {
+    const token = tokens[i] as string;
+    if (seen.has(token)) continue;
+    seen.add(token);
+    out[k++] = ids[i] as number;
+  }
+  return out;
+}
+
+/**
+ * Membership marks of one side of a comparison, one array per kind of token: mark[id] === epoch means the
+ * side has that token. A new epoch forgets the previous side without clearing anything.
+ */
+interface Side {
+  bigram: Uint32Array;
+  sound: Uint32Array;
+  unit: Uint32Array;
+  word: Uint32Array;
+}
+const newSide = (size: number): Side => ({
+  bigram: new Uint32Array(size), sound: new Uint32Array(size), unit: new Uint32Array(size), word: new Uint32Array(size),
+});
+let sides: [Side, Side] = [newSide(1024), newSide(1024)];
+let epoch = 0;
+
+/** Marks what each side has, for the membership tests of one comparison (the matcher is single-threaded). */
+function markSides(query: PreparedText, text: PreparedText): number {
+  if (sides[0].bigram.length < tokenIds.size || epoch >= 0xfffffff0) {
+    const size = Math.max(1024, tokenIds.size * 2);
+    sides = [newSide(size), newSide(size)];
+    epoch = 0;
+  }
+  epoch++;
+  markSide(sides[0], query, epoch);
+  markSide(sides[1], text, epoch);
+  return epoch;
+}
+
+function markSide(side: Side, text: PreparedText, at: number): void {
+  markIds(side.bigram, text.bigramIds, at);
+  markIds(side.sound, text.pinyinBigramIds, at);
+  markIds(side.unit, text.unitIds, at);
+  markIds(side.word, text.wordIds, at);
+}
+
+function markIds(marks: Uint32Array, ids: Int32Array, at: number): void {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as number;
+    if (id >= 0) marks[id] = at;
+  }
+}
+
+/** True when the marked side has the token (a token unknown to the index, id -1, is nobody's). */
+function has(marks: Uint32Array, id: number, at: number): boolean {
+  return id >= 0 && marks[id] === at;
 }
 
 /** Collection statistics the features weigh with (inverse document frequency from the live index). */
@@ -34,21 +132,22 @@ export interface Weights {
 // A bigram that matches only by sound (公基金 / 公积金) counts this much of an exact match.
 const HOMOPHONE_CREDIT = 0.8;
 
-/** Bigram overlap where a bigram missing by characters may still match by pinyin. */
+/** Bigram overlap where a bigram missing by characters may still match by pinyin (`to` is the marked side). */
 function bigramOverlap(
   from: PreparedText,
   fromWeights: readonly number[],
-  to: PreparedText,
+  to: Side,
+  at: number,
 ): { hit: number; total: number } {
-  const bigrams = from.analysed.bigrams;
-  const sounds = from.analysed.bigramPinyin;
+  const bigrams = from.bigramIds;
+  const sounds = from.soundIds;
   let hit = 0;
   let total = 0;
   for (let i = 0; i < bigrams.length; i++) {
     const w = fromWeights[i] as number;
     total += w;
-    if (to.bigramSet.has(bigrams[i] as string)) hit += w;
-    else if (to.pinyinBigramSet.has(sounds[i] as string)) hit += HOMOPHONE_CREDIT * w;
+    if (has(to.bigram, bigrams[i] as number, at)) hit += w;
+    else if (has(to.sound, sounds[i] as number, at)) hit += HOMOPHONE_CREDIT * w;
   }
   return { hit, total };
 }
@@ -64,17 +163,31 @@ export const FEATURE_NAMES = [
   'shorterLength', 'longerLength', 'sharedRarest', 'sharedMass',
 ] as const;
 
-/** Prepares an analysed entry text for repeated comparison. */
-export function prepareText(analysed: AnalysedText): PreparedText {
+/**
+ * Prepares an analysed text for repeated comparison. `index` says whether it is an entry text (its tokens
+ * get ids) or a query (its tokens are only looked up, so queries do not grow the token table).
+ */
+export function prepareText(analysed: AnalysedText, index = true): PreparedText {
   const wordWeights = analysed.words.map(weighWord);
   const unitSet = new Set(analysed.units);
   const antonyms = findAntonyms(analysed.canon);
+  const distinctUnits = [...unitSet];
+  const soundIds = idsOf(analysed.bigramPinyin, index);
+  const unitSeq = idsOf(analysed.units, index);
   return {
+    bigramIds: idsOf(analysed.bigrams, index),
+    soundIds,
+    unitIds: distinctIds(analysed.units, unitSeq, distinctUnits.length),
+    unitSeq,
+    wordIds: idsOf(analysed.words, index),
+    // The sounds of a text's bigrams are its pinyin bigrams (as a set); a one-unit text keeps its unit as
+    // its only bigram, and there the two differ.
+    pinyinBigramIds: analysed.units.length > 1 ? soundIds : idsOf(analysed.pinyinBigrams, index),
     analysed,
     antonymFirst: antonyms.first,
     antonymSecond: antonyms.second,
     unitSet,
-    distinctUnits: [...unitSet],
+    distinctUnits,
     wordWeights,
     wordMass: wordWeights.reduce((a, b) => a + b, 0),
     bigramSet: new Set(analysed.bigrams),
@@ -83,30 +196,29 @@ export function prepareText(analysed: AnalysedText): PreparedText {
   };
 }
 
+/** Weighted Dice overlap of two token lists, each side's tokens tested against the other side's marks. */
 function weightedDice(
-  left: readonly string[],
-  rightSet: ReadonlySet<string>,
-  right: readonly string[],
-  leftSet: ReadonlySet<string>,
-  weigh: (token: string) => number,
-  leftWeights?: readonly number[],
-  rightWeights?: readonly number[],
+  left: Int32Array,
+  leftWeights: readonly number[],
+  leftMarks: Uint32Array,
+  right: Int32Array,
+  rightWeights: readonly number[],
+  rightMarks: Uint32Array,
+  at: number,
 ): { dice: number; leftCover: number; rightCover: number } {
   let leftTotal = 0;
   let leftHit = 0;
   for (let i = 0; i < left.length; i++) {
-    const t = left[i] as string;
-    const w = leftWeights ? (leftWeights[i] as number) : weigh(t);
+    const w = leftWeights[i] as number;
     leftTotal += w;
-    if (rightSet.has(t)) leftHit += w;
+    if (has(rightMarks, left[i] as number, at)) leftHit += w;
   }
   let rightTotal = 0;
   let rightHit = 0;
   for (let i = 0; i < right.length; i++) {
-    const t = right[i] as string;
-    const w = rightWeights ? (rightWeights[i] as number) : weigh(t);
+    const w = rightWeights[i] as number;
     rightTotal += w;
-    if (leftSet.has(t)) rightHit += w;
+    if (has(leftMarks, right[i] as number, at)) rightHit += w;
   }
   const total = leftTotal + rightTotal;
   return {
@@ -118,7 +230,7 @@ function weightedDice(
 
 // Reused across calls: the matcher is single-threaded and LCS needs one row of scratch space.
 let lcsRow = new Int32Array(64);
-function longestCommonSubsequence(a: readonly string[], b: readonly string[]): number {
+function longestCommonSubsequence(a: Int32Array, b: Int32Array): number {
   if (a.length === 0 || b.length === 0) return 0;
   if (lcsRow.length < b.length + 1) lcsRow = new Int32Array(b.length * 2 + 1);
   lcsRow.fill(0, 0, b.length + 1);
@@ -138,10 +250,10 @@ function longestCommonSubsequence(a: readonly string[], b: readonly string[]): n
 const WORD_SCALE = 12;
 
 /** Largest IDF among units of one side that the other side lacks, scaled by the largest possible IDF. */
-function oddUnit(units: readonly string[], unitWeights: readonly number[], other: ReadonlySet<string>, scale: number): number {
+function oddUnit(units: Int32Array, unitWeights: readonly number[], other: Uint32Array, at: number, scale: number): number {
   let max = 0;
   for (let i = 0; i < units.length; i++) {
-    if (other.has(units[i] as string)) continue;
+    if (has(other, units[i] as number, at)) continue;
     const w = unitWeights[i] as number;
     if (w > max) max = w;
   }
@@ -163,14 +275,14 @@ interface Unshared {
 }
 
 /** A word of one side is matched when the other side has it as a word or inside its text. */
-function unsharedWords(from: PreparedText, to: PreparedText): Unshared {
+function unsharedWords(from: PreparedText, to: PreparedText, toSide: Side, at: number): Unshared {
   const out: Unshared = { sharedMax: 0, sharedMass: 0, max: 0, mass: 0, byClass: [0, 0, 0, 0] };
   const words = from.analysed.words;
   const classes = from.analysed.wordClasses;
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
     const weight = (from.wordWeights[i] as number) / WORD_SCALE;
-    if (to.wordSet.has(w) || to.analysed.canon.includes(w)) {
+    if (has(toSide.word, from.wordIds[i] as number, at) || to.analysed.canon.includes(w)) {
       out.sharedMass += weight;
       if (weight > out.sharedMax) out.sharedMax = weight;
       continue;
@@ -198,7 +310,7 @@ interface DiffShape {
 // Scratch table for the alignment; texts are cut at MAX_TEXT_CHARS, so it stays small.
 let diffTable = new Int16Array(1024);
 /** Aligns two unit sequences on their longest common subsequence and describes what differs between them. */
-function describeDiff(a: readonly string[], b: readonly string[]): DiffShape {
+function describeDiff(a: Int32Array, b: Int32Array): DiffShape {
   const n = a.length;
   const m = b.length;
   const width = m + 1;
@@ -248,12 +360,14 @@ function describeDiff(a: readonly string[], b: readonly string[]): DiffShape {
 }
 
 /** Share of pairs of shared words that appear in the opposite order (成都到北京 / 北京到成都). */
-function orderSwaps(query: PreparedText, text: PreparedText): number {
+function orderSwaps(query: PreparedText, text: PreparedText, textSide: Side, at: number): number {
   const positions: [number, number][] = [];
   const qCanon = query.analysed.canon;
   const tCanon = text.analysed.canon;
-  for (const w of query.analysed.words) {
-    if (!text.wordSet.has(w)) continue;
+  const words = query.analysed.words;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    if (!has(textSide.word, query.wordIds[i] as number, at)) continue;
     positions.push([qCanon.indexOf(w), tCanon.indexOf(w)]);
   }
   if (positions.length < 2) return 0;
@@ -326,31 +440,29 @@ export function describePair(
 ): number[] {
   const q = query.analysed;
   const t = text.analysed;
-  const left = bigramOverlap(query, queryWeights.bigrams, text);
-  const right = bigramOverlap(text, textWeights.bigrams, query);
+  const at = markSides(query, text);
+  const [querySide, textSide] = sides;
+  const left = bigramOverlap(query, queryWeights.bigrams, textSide, at);
+  const right = bigramOverlap(text, textWeights.bigrams, querySide, at);
   const bigram = {
     dice: left.total + right.total > 0 ? (left.hit + right.hit) / (left.total + right.total) : 0,
     leftCover: left.total > 0 ? left.hit / left.total : 0,
     rightCover: right.total > 0 ? right.hit / right.total : 0,
   };
-  const unitsQ = query.distinctUnits;
-  const unitsT = text.distinctUnits;
-  const unit = weightedDice(
-    unitsQ, text.unitSet, unitsT, query.unitSet, weights.unitIdf, queryWeights.units, textWeights.units,
-  );
-  const word = weightedDice(q.words, text.wordSet, t.words, query.wordSet, weighWord, query.wordWeights, text.wordWeights);
+  const unit = weightedDice(query.unitIds, queryWeights.units, querySide.unit, text.unitIds, textWeights.units, textSide.unit, at);
+  const word = weightedDice(query.wordIds, query.wordWeights, querySide.word, text.wordIds, text.wordWeights, textSide.word, at);
   // The alignment (for the extended features) gives the LCS too; without them one DP row is enough.
-  const diff = extended ? describeDiff(q.units, t.units) : undefined;
-  const lcs = diff ? diff.lcs : longestCommonSubsequence(q.units, t.units);
+  const diff = extended ? describeDiff(query.unitSeq, text.unitSeq) : undefined;
+  const lcs = diff ? diff.lcs : longestCommonSubsequence(query.unitSeq, text.unitSeq);
   const maxLen = Math.max(q.units.length, t.units.length);
   const minLen = Math.min(q.units.length, t.units.length);
-  const missQ = unsharedWords(query, text);
-  const missT = unsharedWords(text, query);
+  const missQ = unsharedWords(query, text, textSide, at);
+  const missT = unsharedWords(text, query, querySide, at);
   const bothNumbers = q.numbers.length > 0 && t.numbers.length > 0;
   const oneNumbers = (q.numbers.length > 0) !== (t.numbers.length > 0);
   const idfScale = weights.unitIdf('\u0000');
-  const oddQ = oddUnit(unitsQ, queryWeights.units, text.unitSet, idfScale);
-  const oddT = oddUnit(unitsT, textWeights.units, query.unitSet, idfScale);
+  const oddQ = oddUnit(query.unitIds, queryWeights.units, textSide.unit, at, idfScale);
+  const oddT = oddUnit(text.unitIds, textWeights.units, querySide.unit, at, idfScale);
   const bothLatin = q.latin.length > 0 || t.latin.length > 0;
   const unsharedQ = missQ.byClass;
   const unsharedT = missT.byClass;
@@ -393,7 +505,7 @@ export function describePair(
     Math.min(diff.gaps, 4),
     Math.min(diff.singleSwaps, 3),
     maxLen > 0 ? diff.longest / maxLen : 0,
-    orderSwaps(query, text),
+    orderSwaps(query, text, textSide, at),
     antonymMismatch(query, text),
     Math.min(minLen / 20, 2),
     Math.min(maxLen / 20, 2),

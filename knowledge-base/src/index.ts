@@ -6,7 +6,7 @@
  *   const { outcome, match, confidence, suggestions } = matcher.match('公积金怎么提取');
  *   matcher.upsert(entry); matcher.remove(id);   // on LISTEN/NOTIFY
  */
-export { createMatcher, scoreConfidence, scorePair } from './matcher.ts';
+export { createMatcher, scoreConfidence, scorePair, isBareTopic, needsHomophone } from './matcher.ts';
 export type { PairModel, Matcher, MatcherOptions, MatchResult, MatchCandidate, MatchOutcome, InspectedCandidate } from './matcher.ts';
 export { normaliseText, MAX_TEXT_CHARS, parseChineseNumber } from './normalise.ts';
 export { analyseText, getSegmenter, fuzzyPinyin } from './analyse.ts';

@@ -2,25 +2,31 @@
  * The live matching index: retrieval over character bigrams, their sounds (fuzzy pinyin) and words
  * (inverted lists with IDF), then a re-rank of the best dozen entries with the pair features and the fitted
  * boosted trees (boosted-trees.ts, calibration.ts), then a calibrated confidence and a decision
- * (answer / suggest / hand off).
+ * (answer / suggest / hand off) with product guards: a bare topic or a match that needs a homophone in a
+ * noun is suggested, never answered; the linear model's smoother score keeps related entries (a ticket
+ * description's) in the suggest band.
  *
  * Entries can be added, replaced and removed while the index serves queries (the server calls upsert and
  * remove when PostgreSQL NOTIFY says an entry was published or retired); IDF follows the live contents.
  */
-import { analyseNormalised } from './analyse.ts';
+import { analyseNormalised, WORD_CLASS } from './analyse.ts';
 import type { AnalysedText } from './analyse.ts';
 import { CALIBRATION } from './calibration.ts';
 import { LINEAR_CALIBRATION } from './calibration-linear.ts';
 import { packTrees, scoreTrees } from './boosted-trees.ts';
 import type { KnowledgeEntry } from './entry.ts';
-import { FEATURE_NAMES, describePair, prepareText, weighQuery } from './features.ts';
+import { FEATURE_NAMES, describePair, lookupTokenId, prepareText, weighQuery } from './features.ts';
 import type { PreparedText, QueryWeights, Weights } from './features.ts';
 import { MAX_TEXT_CHARS, normaliseText } from './normalise.ts';
 
 /** What the bot should do with a question. */
 export type MatchOutcome = 'answer' | 'suggest' | 'handoff';
 
-/** One ranked entry; score is its calibrated confidence (0..1). */
+/**
+ * One ranked entry. score (0..1) is the deciding model's calibrated confidence that the entry answers the
+ * question, or, where larger, the linear model's "related" confidence capped just below answerAt (so a
+ * related entry can be suggested, never answered on it; see `match` in createMatcher).
+ */
 export interface MatchCandidate {
   id: string;
   score: number;
@@ -31,7 +37,7 @@ export interface MatchResult {
   outcome: MatchOutcome;
   /** The entry to answer with; null unless outcome is 'answer'. */
   match: string | null;
-  /** Confidence of the best candidate, 0..1. */
+  /** Score of the best candidate, 0..1. */
   confidence: number;
   /** Best entries first, at most `limit`. */
   candidates: MatchCandidate[];
@@ -41,12 +47,16 @@ export interface MatchResult {
   truncated: boolean;
 }
 
-/** Which fitted pair model scores candidates: see calibration-linear.ts for why 'linear' is the default. */
+/**
+ * Which fitted pair model decides: 'trees' (default, calibration.ts) or 'linear' (calibration-linear.ts, the
+ * model the engine shipped with first). With the trees the linear model still runs beside them as the
+ * "related" score of the suggest band (see `match`).
+ */
 export type PairModel = 'linear' | 'trees';
 
 /** Tuning knobs; the defaults are the fitted ones. */
 export interface MatcherOptions {
-  /** Pair model (default 'linear'). */
+  /** Pair model (default 'trees'). */
   model?: PairModel;
   /** Confidence at or above which to answer. */
   answerAt?: number;
@@ -64,7 +74,12 @@ export interface MatcherOptions {
 export interface InspectedCandidate {
   id: string;
   features: number[];
+  /** Log-odds of the deciding model (with the contained floor and the keyword/answer hints). */
   logit: number;
+  /** Log-odds of the linear model with the same hints: the smoother "related" score of the suggest band. */
+  relatedLogit: number;
+  /** False when a guard forbids answering with this candidate outright (see `answerGuard`). */
+  mayAnswer: boolean;
   retrievalScore: number;
 }
 
@@ -80,17 +95,23 @@ export interface Matcher {
 }
 
 interface Slot {
-  entryId: string;
+  /** The entry this text belongs to (held directly: a map lookup per candidate was a cache miss). */
+  entry: EntryState;
   /** Question and alternates are compared; the keyword slot only helps retrieval. */
   compared: boolean;
   prepared: PreparedText;
-  keys: string[];
   /** IDF weights of this text and the index generation they were computed for. */
   weights?: QueryWeights;
   generation: number;
 }
 
+/** A ranked candidate with the entry text that decided its score. */
+interface Ranked extends InspectedCandidate {
+  text: PreparedText | undefined;
+}
+
 interface EntryState {
+  id: string;
   slots: number[];
   keywords: string[];
   answerCanon: string;
@@ -112,17 +133,35 @@ export const DEFAULT_RERANK_DEPTH = 12;
 // Margin to the runner-up when there is none: as if the next entry were clearly unrelated.
 const LONE_MARGIN = 6;
 
-/** Posting keys of a text: its bigrams and words. Sounds are indexed apart (see `spellings`). */
-function keysOf(analysed: AnalysedText): string[] {
-  const keys = new Set<string>();
-  for (const b of analysed.bigrams) keys.add(`b:${b}`);
-  for (const w of analysed.words) keys.add(`w:${w}`);
-  return [...keys];
+/** Posting lists by token id (features.ts gives every indexed token an id): an array read, no hashing. */
+type Postings = (number[] | undefined)[];
+
+/** Adds a slot to the posting list of each (distinct) token. */
+function post(postings: Postings, ids: Int32Array, index: number): void {
+  for (const id of ids) {
+    const list = postings[id];
+    if (list) list.push(index);
+    else postings[id] = [index];
+  }
 }
 
-/** Distinct sounds (fuzzy pinyin of a bigram) of a text. */
-function soundsOf(analysed: AnalysedText): string[] {
-  return [...new Set(analysed.bigramPinyin)];
+/** Takes a slot out of the posting list of each token, dropping lists that become empty. */
+function unpost(postings: Postings, ids: Int32Array, index: number): void {
+  for (const id of ids) {
+    const list = postings[id];
+    if (!list) continue;
+    const at = list.indexOf(index);
+    if (at >= 0) {
+      list[at] = list[list.length - 1] as number;
+      list.pop();
+    }
+    if (list.length === 0) postings[id] = undefined;
+  }
+}
+
+/** Distinct sounds (fuzzy pinyin of a bigram) of a text, as token ids. */
+function soundsOf(prepared: PreparedText): Set<number> {
+  return new Set(prepared.soundIds);
 }
 
 /** The k indexes with the highest scores, best first, without sorting every touched index. */
@@ -153,7 +192,7 @@ function bm25Idf(df: number, n: number): number {
 const PAIR_MODEL = packTrees(CALIBRATION.pairTrees);
 
 /** Pair logit (log-odds that the two texts ask the same thing) from a feature vector, with the fitted model. */
-export function scorePair(features: readonly number[], model: PairModel = 'linear'): number {
+export function scorePair(features: readonly number[], model: PairModel = 'trees'): number {
   if (model === 'trees') return scoreTrees(PAIR_MODEL, features);
   let z = LINEAR_CALIBRATION.pairBias;
   const w = LINEAR_CALIBRATION.pairWeights;
@@ -194,8 +233,44 @@ export function floorContained(logit: number, features: readonly number[], query
   return contained ? CONTAINED_FLOOR + 0.001 * Math.max(-100, logit) : logit;
 }
 
+/**
+ * Guard 1: a question of at most one content word (身份证, 护照, 不动产登记) names a topic, not a question.
+ * Several entries are about it, so the bot offers them ("您是想问…") and never answers one outright, however
+ * sure the pair model is that the word alone matches an entry.
+ */
+export function isBareTopic(query: AnalysedText): boolean {
+  return query.words.length <= 1;
+}
+
+/**
+ * Guard 2: true when the text matches the query only if a character of the query is read as another with the
+ * same sound inside one of the text's nouns (公基金 for 公积金). Speech recognition and typing slips make
+ * these, but so does a different name, so the bot confirms ("您是想问…") rather than answers. Sound-alikes in
+ * other words are spelling variants the homophone channel exists for (交/缴 in 水费怎么交 / 水费怎么缴纳).
+ */
+export function needsHomophone(query: PreparedText, text: PreparedText): boolean {
+  const { bigrams, bigramPinyin } = query.analysed;
+  for (let i = 0; i < bigrams.length; i++) {
+    const bigram = bigrams[i] as string;
+    const sound = bigramPinyin[i] as string;
+    if (text.bigramSet.has(bigram) || !text.pinyinBigramSet.has(sound)) continue;
+    const t = text.analysed;
+    for (let j = 0; j < t.bigramPinyin.length; j++) {
+      if (t.bigramPinyin[j] !== sound) continue;
+      // The text's character that the query spelt otherwise, and whether a noun of the text holds it.
+      for (const ch of t.bigrams[j] as string) {
+        if (ch.charCodeAt(0) < 0x3400 || query.unitSet.has(ch)) continue;
+        for (let w = 0; w < t.words.length; w++) {
+          if (t.wordClasses[w] === WORD_CLASS.noun && (t.words[w] as string).includes(ch)) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
 /** Calibrated confidence from a pair logit and its margin over the best other entry. */
-export function scoreConfidence(logit: number, margin: number, model: PairModel = 'linear'): number {
+export function scoreConfidence(logit: number, margin: number, model: PairModel = 'trees'): number {
   const calibration = model === 'trees' ? CALIBRATION : LINEAR_CALIBRATION;
   const [a = 1, b = 0] = calibration.confidenceWeights;
   return sigmoid(calibration.confidenceBias + a * logit + b * Math.max(-LONE_MARGIN, Math.min(LONE_MARGIN, margin)));
@@ -205,7 +280,7 @@ export function scoreConfidence(logit: number, margin: number, model: PairModel 
  * Builds a matcher over the given entries. Entries with a duplicate id replace the earlier one.
  */
 export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], options: MatcherOptions = {}): Matcher {
-  const model: PairModel = options.model ?? 'linear';
+  const model: PairModel = options.model ?? 'trees';
   const calibration = model === 'trees' ? CALIBRATION : LINEAR_CALIBRATION;
   const answerAt = options.answerAt ?? calibration.answerAt;
   const suggestAt = options.suggestAt ?? calibration.suggestAt;
@@ -215,12 +290,16 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
 
   const slots: (Slot | undefined)[] = [];
   const freeSlots: number[] = [];
-  const postings = new Map<string, number[]>();
+  // Posting lists per channel by token id: the query's tokens were looked up once when it was prepared, so
+  // retrieval hashes no strings (map lookups with per-query strings were half of retrieval time).
+  const bigramPostings: Postings = [];
+  const wordPostings: Postings = [];
   // The pinyin channel without pinyin posting lists: for each sound, the bigrams indexed with it and how
   // many texts have it. A query walks the lists of every spelling of its bigrams' sounds once, adding the
-  // bigram weight where the spelling is its own, so exact bigrams are not walked a second time.
-  const spellings = new Map<string, Set<string>>();
-  const soundDf = new Map<string, number>();
+  // bigram weight where the spelling is its own, so exact bigrams are not walked a second time. Each sound
+  // holds its spellings' posting lists themselves, so the walk looks nothing up.
+  const spellings: ({ bigrams: number[]; lists: number[][] } | undefined)[] = [];
+  const soundDf: number[] = [];
   const unitDf = new Map<string, number>();
   const entries = new Map<string, EntryState>();
   let comparedCount = 0;
@@ -248,18 +327,18 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
     bigramIdf: (b) => {
       let idf = bigramIdfCache.get(b);
       if (idf === undefined) {
-        idf = bm25Idf(postings.get(`b:${b}`)?.length ?? 0, comparedCount);
+        idf = bm25Idf(bigramPostings[lookupTokenId(b)]?.length ?? 0, comparedCount);
         bigramIdfCache.set(b, idf);
       }
       return idf;
     },
   };
 
-  function addSlot(entryId: string, text: string, compared: boolean): number | null {
+  function addSlot(entry: EntryState, text: string, compared: boolean): number | null {
     const analysed = analyseNormalised(normaliseText(text, 2000));
     if (analysed.units.length === 0) return null;
     forgetIdf();
-    const slot: Slot = { entryId, compared, prepared: prepareText(analysed), keys: keysOf(analysed), generation: -1 };
+    const slot: Slot = { entry, compared, prepared: prepareText(analysed), generation: -1 };
     const index = freeSlots.pop() ?? slots.length;
     slots[index] = slot;
     if (index >= accumulator.length) {
@@ -267,19 +346,21 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
       grown.set(accumulator);
       accumulator = grown;
     }
-    for (const key of slot.keys) {
-      const list = postings.get(key);
-      if (list) list.push(index);
-      else postings.set(key, [index]);
+    const { bigramIds, soundIds, wordIds } = slot.prepared;
+    post(bigramPostings, bigramIds, index);
+    post(wordPostings, wordIds, index);
+    for (let i = 0; i < bigramIds.length; i++) {
+      const sound = soundIds[i] as number;
+      const bigram = bigramIds[i] as number;
+      const list = bigramPostings[bigram] as number[];
+      const known = spellings[sound];
+      if (!known) spellings[sound] = { bigrams: [bigram], lists: [list] };
+      else if (!known.bigrams.includes(bigram)) {
+        known.bigrams.push(bigram);
+        known.lists.push(list);
+      }
     }
-    const { bigrams, bigramPinyin } = analysed;
-    for (let i = 0; i < bigrams.length; i++) {
-      const sound = bigramPinyin[i] as string;
-      const known = spellings.get(sound);
-      if (known) known.add(bigrams[i] as string);
-      else spellings.set(sound, new Set([bigrams[i] as string]));
-    }
-    for (const sound of soundsOf(analysed)) soundDf.set(sound, (soundDf.get(sound) ?? 0) + 1);
+    for (const sound of soundsOf(slot.prepared)) soundDf[sound] = (soundDf[sound] ?? 0) + 1;
     if (compared) {
       comparedCount++;
       for (const u of slot.prepared.unitSet) unitDf.set(u, (unitDf.get(u) ?? 0) + 1);
@@ -291,28 +372,24 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
     const slot = slots[index];
     if (!slot) return;
     forgetIdf();
-    for (const key of slot.keys) {
-      const list = postings.get(key);
-      if (!list) continue;
-      const at = list.indexOf(index);
-      if (at >= 0) {
-        list[at] = list[list.length - 1] as number;
-        list.pop();
-      }
-      if (list.length === 0) postings.delete(key);
+    const { bigramIds, soundIds, wordIds } = slot.prepared;
+    unpost(bigramPostings, bigramIds, index);
+    unpost(wordPostings, wordIds, index);
+    for (let i = 0; i < bigramIds.length; i++) {
+      const bigram = bigramIds[i] as number;
+      if (bigramPostings[bigram]) continue;
+      const sound = soundIds[i] as number;
+      const known = spellings[sound];
+      const at = known ? known.bigrams.indexOf(bigram) : -1;
+      if (!known || at < 0) continue;
+      // splice, not swap: the walk adds in this order, and the same order gives the same sums.
+      known.bigrams.splice(at, 1);
+      known.lists.splice(at, 1);
+      if (known.bigrams.length === 0) spellings[sound] = undefined;
     }
-    const { bigrams, bigramPinyin } = slot.prepared.analysed;
-    for (let i = 0; i < bigrams.length; i++) {
-      if (postings.has(`b:${bigrams[i]}`)) continue;
-      const sound = bigramPinyin[i] as string;
-      const known = spellings.get(sound);
-      known?.delete(bigrams[i] as string);
-      if (known?.size === 0) spellings.delete(sound);
-    }
-    for (const sound of soundsOf(slot.prepared.analysed)) {
-      const df = (soundDf.get(sound) ?? 1) - 1;
-      if (df <= 0) soundDf.delete(sound);
-      else soundDf.set(sound, df);
+    for (const sound of soundsOf(slot.prepared)) {
+      const df = (soundDf[sound] ?? 1) - 1;
+      soundDf[sound] = Math.max(0, df);
     }
     if (slot.compared) {
       comparedCount--;
@@ -337,45 +414,49 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
   function upsert(entry: KnowledgeEntry): void {
     remove(entry.id);
     const state: EntryState = {
+      id: entry.id,
       slots: [],
       keywords: (entry.keywords ?? []).map((k) => normaliseText(k, 100)).filter((k) => k !== ''),
       answerCanon: analyseNormalised(normaliseText(entry.answer, 2000)).canon,
     };
     const texts = [entry.question, ...(entry.alternates ?? [])];
     for (const text of texts) {
-      const index = addSlot(entry.id, text, true);
+      const index = addSlot(state, text, true);
       if (index !== null) state.slots.push(index);
     }
     if (state.keywords.length > 0) {
-      const index = addSlot(entry.id, state.keywords.join(' '), false);
+      const index = addSlot(state, state.keywords.join(' '), false);
       if (index !== null) state.slots.push(index);
     }
     entries.set(entry.id, state);
   }
 
   /** Retrieval: the best few dozen slots by IDF-weighted overlap of bigrams, pinyin and words. */
-  function retrieve(query: AnalysedText): Map<string, number> {
+  function retrieve(query: PreparedText): Map<EntryState, number> {
     const touched: number[] = [];
     const n = Math.max(comparedCount, 1);
     // Keys in more than a tenth of a large index (什么, 怎么 …) weigh little and cost the most; the
     // re-rank still sees them.
     const commonAt = n > 1000 ? n / 10 : Infinity;
     const add = (list: readonly number[], weight: number): void => {
-      for (const index of list) {
-        if (accumulator[index] === 0) touched.push(index);
-        accumulator[index] = (accumulator[index] as number) + weight;
+      for (let k = 0; k < list.length; k++) {
+        const index = list[k] as number;
+        const score = accumulator[index] as number;
+        if (score === 0) touched.push(index);
+        accumulator[index] = score + weight;
       }
     };
-    for (const word of query.words) {
-      const list = postings.get(`w:${word}`);
+    // Token ids are -1 for tokens no entry has: nothing to walk.
+    for (const word of query.wordIds) {
+      const list = word >= 0 ? wordPostings[word] : undefined;
       if (list && list.length <= commonAt) add(list, (CHANNEL_WEIGHT.w as number) * bm25Idf(list.length, n));
     }
-    const walked = new Set<string>();
-    const { bigrams, bigramPinyin } = query;
-    for (let i = 0; i < bigrams.length; i++) {
-      const bigram = bigrams[i] as string;
-      const sound = bigramPinyin[i] as string;
-      const own = postings.get(`b:${bigram}`);
+    const walked = new Set<number>();
+    const { bigramIds, soundIds } = query;
+    for (let i = 0; i < bigramIds.length; i++) {
+      const bigram = bigramIds[i] as number;
+      const sound = soundIds[i] as number;
+      const own = bigram >= 0 ? bigramPostings[bigram] : undefined;
       const bigramWeight = own && own.length <= commonAt ? (CHANNEL_WEIGHT.b as number) * bm25Idf(own.length, n) : 0;
       if (walked.has(sound)) {
         // Another bigram of the query already walked this sound; only the exact-bigram weight is left.
@@ -383,39 +464,44 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
         continue;
       }
       walked.add(sound);
-      const df = soundDf.get(sound) ?? 0;
+      const df = sound >= 0 ? (soundDf[sound] ?? 0) : 0;
       const soundWeight = df > 0 && df <= commonAt ? (CHANNEL_WEIGHT.p as number) * bm25Idf(df, n) : 0;
       if (soundWeight === 0) {
         if (own && bigramWeight > 0) add(own, bigramWeight);
         continue;
       }
-      for (const spelling of spellings.get(sound) ?? []) {
-        const list = spelling === bigram ? own : postings.get(`b:${spelling}`);
-        if (list) add(list, spelling === bigram ? soundWeight + bigramWeight : soundWeight);
+      const spelt = spellings[sound];
+      if (!spelt) continue;
+      for (let k = 0; k < spelt.bigrams.length; k++) {
+        add(spelt.lists[k] as number[], spelt.bigrams[k] === bigram ? soundWeight + bigramWeight : soundWeight);
       }
     }
-    const best = new Map<string, number>();
+    const best = new Map<EntryState, number>();
     const top = selectTop(touched, accumulator, rerankDepth * 2);
     // Texts far behind the leader by retrieval score are not worth the pair features.
     const floor = retrievalFloor * (accumulator[top[0] ?? 0] as number);
     for (const index of top) {
       const slot = slots[index] as Slot;
       if ((accumulator[index] as number) < floor) break;
-      if (best.size < rerankDepth && !best.has(slot.entryId)) best.set(slot.entryId, accumulator[index] as number);
+      if (best.size < rerankDepth && !best.has(slot.entry)) best.set(slot.entry, accumulator[index] as number);
     }
     for (const index of touched) accumulator[index] = 0;
     return best;
   }
 
-  /** Pair logit of the query against an entry: the best of its texts, plus keyword and answer hints. */
+  /**
+   * Pair logits of the query against an entry: the best of its texts by the deciding model, the best by the
+   * linear model (the "related" score), each plus the keyword and answer hints; and the text that decided.
+   */
   function scoreEntry(
     query: PreparedText,
     queryWeights: QueryWeights,
-    entryId: string,
-  ): { logit: number; features: number[] } {
-    const state = entries.get(entryId) as EntryState;
+    state: EntryState,
+  ): { logit: number; relatedLogit: number; features: number[]; text: PreparedText | undefined } {
     let bestLogit = -Infinity;
+    let bestRelated = -Infinity;
     let bestFeatures: number[] = [];
+    let bestText: PreparedText | undefined;
     for (const index of state.slots) {
       const slot = slots[index] as Slot;
       if (!slot.compared) continue;
@@ -424,66 +510,111 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
         slot.generation = generation;
       }
       const features = describePair(query, slot.prepared, weights, queryWeights, slot.weights, model === 'trees');
-      const logit = model === 'trees' ? floorContained(scorePair(features, model), features, query, slot.prepared) : scorePair(features, model);
+      const related = scorePair(features, 'linear');
+      const logit = model === 'trees' ? floorContained(scorePair(features, model), features, query, slot.prepared) : related;
+      if (related > bestRelated) bestRelated = related;
       if (logit > bestLogit) {
         bestLogit = logit;
         bestFeatures = features;
+        bestText = slot.prepared;
       }
     }
+    let hint = 0;
     const canon = query.analysed.canon;
     if (state.keywords.length > 0) {
       let hits = 0;
       for (const keyword of state.keywords) if (canon.includes(keyword)) hits++;
-      bestLogit += KEYWORD_BONUS * Math.min(1, hits / Math.min(2, state.keywords.length));
+      hint += KEYWORD_BONUS * Math.min(1, hits / Math.min(2, state.keywords.length));
     }
     const words = query.analysed.words;
     if (words.length > 0 && state.answerCanon.length > 0) {
       let hits = 0;
       for (const word of words) if (state.answerCanon.includes(word)) hits++;
-      bestLogit += ANSWER_BONUS * (hits / words.length);
+      hint += ANSWER_BONUS * (hits / words.length);
     }
-    return { logit: bestLogit, features: bestFeatures };
+    return { logit: bestLogit + hint, relatedLogit: bestRelated + hint, features: bestFeatures, text: bestText };
   }
 
-  function rank(text: string): { ranked: InspectedCandidate[]; truncated: boolean } {
-    const chars = typeof text === 'string' ? [...text] : [];
+  /**
+   * Ranks the entries for a query. The homophone guard is worked out for every candidate only when
+   * `guardAll` (the fitting tool's inspect); a match needs it for the best candidate alone (see `match`).
+   */
+  function rank(text: string, guardAll: boolean): { ranked: Ranked[]; truncated: boolean; query?: PreparedText } {
+    // Splitting into characters only when the text may be too long (UTF-16 length ≥ character count).
+    const chars = typeof text === 'string' && text.length > maxQueryChars ? [...text] : [];
     const truncated = chars.length > maxQueryChars;
     const normalised = normaliseText(truncated ? chars.slice(0, maxQueryChars).join('') : text, maxQueryChars);
     if (normalised === '' || entries.size === 0) return { ranked: [], truncated };
-    const query = prepareText(analyseNormalised(normalised));
+    const query = prepareText(analyseNormalised(normalised), false);
     if (query.analysed.units.length === 0) return { ranked: [], truncated };
-    const retrieved = retrieve(query.analysed);
+    const retrieved = retrieve(query);
     const queryWeights = weighQuery(query, weights);
-    const ranked: InspectedCandidate[] = [];
-    for (const [id, retrievalScore] of retrieved) {
-      const { logit, features } = scoreEntry(query, queryWeights, id);
-      ranked.push({ id, logit, features, retrievalScore });
+    const bareTopic = isBareTopic(query.analysed);
+    const ranked: Ranked[] = [];
+    for (const [state, retrievalScore] of retrieved) {
+      const id = state.id;
+      const { logit, relatedLogit, features, text: decidedBy } = scoreEntry(query, queryWeights, state);
+      const mayAnswer = !bareTopic && !(guardAll && decidedBy && needsHomophone(query, decidedBy));
+      ranked.push({ id, logit, relatedLogit, mayAnswer, features, retrievalScore, text: decidedBy });
     }
     ranked.sort((a, b) => b.logit - a.logit);
-    return { ranked, truncated };
+    return { ranked, truncated, query };
   }
 
+  /**
+   * The decision layer. The deciding model's calibrated confidence decides whether to answer; the guards
+   * (isBareTopic, needsHomophone) turn an answer into a suggestion. With the trees, the linear model's
+   * confidence is the "related" score of the suggest band: the trees are sharp (fitted to tell a question
+   * from its look-alike), so an entry that is about what was asked but not the same question (a topic, a
+   * ticket description that contains the question among other words) gets almost nothing from them, yet is
+   * worth offering. A candidate's score is therefore the larger of the two, the linear one capped below
+   * answerAt: it can make an entry a suggestion, never an answer.
+   */
   function match(text: string, matchOptions: { limit?: number } = {}): MatchResult {
     const limit = Math.max(1, Math.min(matchOptions.limit ?? 5, 50));
-    const { ranked, truncated } = rank(text);
-    const best = ranked[0];
-    if (!best) return { outcome: 'handoff', match: null, confidence: 0, candidates: [], suggestions: [], truncated };
+    const { ranked, truncated, query } = rank(text, false);
+    if (ranked.length === 0) return { outcome: 'handoff', match: null, confidence: 0, candidates: [], suggestions: [], truncated };
+    const withRelated = model === 'trees';
+    // Runner-ups for the margins: the best and second-best logit of each model.
+    let relatedFirst = -Infinity;
+    let relatedSecond = -Infinity;
+    for (const c of ranked) {
+      if (c.relatedLogit > relatedFirst) {
+        relatedSecond = relatedFirst;
+        relatedFirst = c.relatedLogit;
+      } else if (c.relatedLogit > relatedSecond) relatedSecond = c.relatedLogit;
+    }
+    const first = ranked[0] as Ranked;
     const second = ranked[1];
-    const candidates = ranked.slice(0, Math.max(limit, 3)).map((c, i) => {
-      const other = i === 0 ? (second ? second.logit : c.logit - LONE_MARGIN) : best.logit;
-      return { id: c.id, score: Number(scoreConfidence(c.logit, c.logit - other, model).toFixed(4)) };
+    const relatedCap = answerAt - 0.001;
+    const scored = ranked.map((c, i) => {
+      const other = i === 0 ? (second ? second.logit : c.logit - LONE_MARGIN) : first.logit;
+      const confidence = scoreConfidence(c.logit, c.logit - other, model);
+      let related = 0;
+      if (withRelated) {
+        const otherRelated = c.relatedLogit === relatedFirst ? (Number.isFinite(relatedSecond) ? relatedSecond : c.relatedLogit - LONE_MARGIN) : relatedFirst;
+        related = scoreConfidence(c.relatedLogit, c.relatedLogit - otherRelated, 'linear');
+      }
+      const score = Math.max(confidence, Math.min(related, relatedCap));
+      return { id: c.id, score: Number(score.toFixed(4)), confidence, related, candidate: c };
     });
-    const confidence = (candidates[0] as MatchCandidate).score;
+    // Stable: equal scores keep the deciding model's order.
+    scored.sort((a, b) => b.score - a.score);
+    const best = scored[0] as (typeof scored)[number];
+    const relatedSuggestAt = LINEAR_CALIBRATION.suggestAt;
+    const isRelated = (c: (typeof scored)[number], share: number): boolean =>
+      c.confidence >= suggestAt * share || (withRelated && c.related >= relatedSuggestAt * share);
     let outcome: MatchOutcome = 'handoff';
-    if (confidence >= answerAt) outcome = 'answer';
-    else if (confidence >= suggestAt) outcome = 'suggest';
-    const suggestions =
-      outcome === 'suggest' ? candidates.filter((c) => c.score >= suggestAt / 2).slice(0, 3).map((c) => c.id) : [];
+    const mayAnswer = (c: Ranked): boolean => c.mayAnswer && !(query && c.text && needsHomophone(query, c.text));
+    if (best.confidence >= answerAt && mayAnswer(best.candidate)) outcome = 'answer';
+    else if (best.confidence >= answerAt || isRelated(best, 1)) outcome = 'suggest';
+    const suggestions = outcome === 'suggest' ? scored.filter((c) => isRelated(c, 0.5)).slice(0, 3).map((c) => c.id) : [];
+    const candidates = scored.slice(0, limit).map((c) => ({ id: c.id, score: c.score }));
     return {
       outcome,
       match: outcome === 'answer' ? best.id : null,
-      confidence,
-      candidates: candidates.slice(0, limit),
+      confidence: best.score,
+      candidates,
       suggestions,
       truncated,
     };
@@ -497,6 +628,6 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
     remove,
     size: () => entries.size,
     has: (id) => entries.has(id),
-    inspect: (text) => rank(text).ranked,
+    inspect: (text) => rank(text, true).ranked.map(({ text: _text, ...candidate }) => candidate),
   };
 }

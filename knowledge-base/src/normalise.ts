@@ -71,7 +71,11 @@ function convertNumerals(text: string): string {
   });
 }
 
+// Full-width forms and the ideographic space: most text has none, and then it is returned as it is.
+const FULL_WIDTH = /[\u3000\uff01-\uff5e]/;
+
 function toHalfWidth(text: string): string {
+  if (!FULL_WIDTH.test(text)) return text;
   let out = '';
   for (const ch of text) {
     const code = ch.codePointAt(0) as number;
@@ -93,7 +97,8 @@ const NOISE = /[^\p{Script=Han}\p{L}\p{N}%.\s]|[\p{Cc}\p{Cf}\p{Co}\p{Cs}]/gu;
  */
 export function normaliseText(input: unknown, maxChars = MAX_TEXT_CHARS): string {
   if (typeof input !== 'string' || input.length === 0) return '';
-  let text = [...input].slice(0, maxChars).join('');
+  // A string of at most maxChars UTF-16 units has at most that many characters: nothing to cut or split.
+  let text = input.length <= maxChars ? input : [...input].slice(0, maxChars).join('');
   text = toHalfWidth(text).normalize('NFKC');
   text = toSimplified(text).toLowerCase();
   text = text.replace(NOISE, ' ');

@@ -10,7 +10,9 @@
  *      query in retrieval order, label = candidate is the gold entry;
  *   2. confidence model: logistic regression on the top-ranked candidate's tree score, label = that candidate
  *      is right (a margin-to-runner-up input was tried and lowered the held-out figures);
- *   3. thresholds: answerAt maximises right decisions (right answers + hand-offs on look-alikes);
+ *   3. thresholds: answerAt maximises right decisions (right answers + hand-offs on look-alikes), with the
+ *      decision layer's guards applied as the matcher applies them (a top candidate the matcher would only
+ *      suggest, a bare topic or a homophone in a noun, is not an answer);
  *      suggestAt is the confidence where a top candidate is right one time in four.
  * The features are general properties of two questions, so the trees hold no particular pair. Honest
  * figures come from 2-fold cross-validation grouped by entry (fit on one half of the entries' queries,
@@ -29,6 +31,8 @@ import { DEFAULT_BOOSTING, fitBoostedTrees } from './boosting.ts';
 interface Row {
   id: string;
   features: number[];
+  /** False when a guard of the decision layer (matcher.ts: isBareTopic, needsHomophone) forbids answering with it. */
+  mayAnswer: boolean;
 }
 interface Query {
   group: number;
@@ -115,20 +119,22 @@ function fitLogistic(xs: readonly number[][], ys: readonly number[], lambda = 1,
 interface Decision {
   confidence: number;
   topId: string | undefined;
+  /** The top candidate may be answered with outright (no guard of the decision layer holds). */
+  mayAnswer: boolean;
   top5: string[];
 }
 
 function decide(model: Pick<Model, 'packed' | 'confidenceWeights' | 'confidenceBias'>, q: Query): Decision {
   const scored = q.rows
-    .map((r) => ({ id: r.id, logit: scoreTrees(model.packed, r.features) }))
+    .map((r) => ({ id: r.id, logit: scoreTrees(model.packed, r.features), mayAnswer: r.mayAnswer }))
     .sort((a, b) => b.logit - a.logit);
   const top = scored[0];
-  if (!top) return { confidence: 0, topId: undefined, top5: [] };
+  if (!top) return { confidence: 0, topId: undefined, mayAnswer: false, top5: [] };
   const margin = Math.min(LONE_MARGIN, scored[1] ? top.logit - scored[1].logit : LONE_MARGIN);
   const confidence = sigmoid(
     model.confidenceBias + (model.confidenceWeights[0] ?? 1) * top.logit + (model.confidenceWeights[1] ?? 0) * margin,
   );
-  return { confidence, topId: top.id, top5: scored.slice(0, 5).map((s) => s.id) };
+  return { confidence, topId: top.id, mayAnswer: top.mayAnswer, top5: scored.slice(0, 5).map((s) => s.id) };
 }
 
 function fitPair(queries: readonly Query[]): BoostedTrees {
@@ -176,8 +182,9 @@ function fitModel(queries: readonly Query[]): Model {
   for (let t = 0.2; t <= 0.9; t += 0.005) {
     let right = 0;
     for (const { q, d } of decisions) {
-      if (q.gold.size === 0) right += d.confidence < t ? 1 : 0;
-      else right += d.confidence >= t && d.topId !== undefined && q.gold.has(d.topId) ? 1 : 0;
+      const answers = d.confidence >= t && d.mayAnswer;
+      if (q.gold.size === 0) right += answers ? 0 : 1;
+      else right += answers && d.topId !== undefined && q.gold.has(d.topId) ? 1 : 0;
     }
     if (right > bestRight) {
       bestRight = right;
@@ -206,11 +213,11 @@ function evaluate(model: Model, queries: readonly Query[]): Record<string, numbe
     const d = decide(model, q);
     if (q.gold.size > 0) {
       answerable++;
-      if (d.confidence >= model.answerAt && d.topId !== undefined && q.gold.has(d.topId)) right++;
+      if (d.confidence >= model.answerAt && d.mayAnswer && d.topId !== undefined && q.gold.has(d.topId)) right++;
       if (d.top5.some((id) => q.gold.has(id))) top5++;
     } else {
       lookalikes++;
-      if (d.confidence < model.answerAt) abstained++;
+      if (d.confidence < model.answerAt || !d.mayAnswer) abstained++;
     }
   }
   return {
@@ -260,7 +267,7 @@ function main(): void {
     const group = entryNumber % 2;
     // Rows in retrieval order: which rows train the pair model must not depend on the weights being fitted.
     const inspected = matcher.inspect(q2).sort((a, b) => b.retrievalScore - a.retrievalScore || (a.id < b.id ? -1 : 1));
-    return { group, gold, rows: inspected.map((c) => ({ id: c.id, features: c.features })) };
+    return { group, gold, rows: inspected.map((c) => ({ id: c.id, features: c.features, mayAnswer: c.mayAnswer })) };
   });
   const retrievedGold = queries.filter((q) => q.gold.size > 0 && q.rows.some((r) => q.gold.has(r.id))).length;
   const answerable = queries.filter((q) => q.gold.size > 0).length;
