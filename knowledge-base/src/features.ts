@@ -23,7 +23,7 @@ export interface PreparedText {
   /** Bit masks over ANTONYM_PAIRS: which first / second words the text has. */
   antonymFirst: number;
   antonymSecond: number;
-  /** Token ids (see `tokenId`) aligned with analysed.bigrams, analysed.bigramPinyin, distinctUnits, analysed.words. */
+  /** Token ids (numbered per kind, see `lookupTokenId`) aligned with analysed.bigrams, analysed.bigramPinyin, distinctUnits, analysed.words. */
   bigramIds: Int32Array;
   soundIds: Int32Array;
   unitIds: Int32Array;
@@ -41,14 +41,19 @@ export interface PreparedText {
 // Token ids: every token of an indexed text gets a number once, so the pair features test "does the other
 // side have it" with an array read instead of hashing a string (that hashing was most of a comparison).
 // A query's tokens are only looked up: one the index has never seen gets -1, which matches nothing.
-const tokenIds = new Map<string, number>();
-function idsOf(tokens: readonly string[], grow: boolean): Int32Array {
+// Each kind of token (bigram, sound, unit, word) numbers its own tokens: the tables stay small (a unit
+// table of a few thousand characters is probed faster than one of every token), and so do the membership
+// arrays below, which are indexed by id. No id is ever compared with an id of another kind.
+const tokenIds = { bigram: new Map<string, number>(), sound: new Map<string, number>(), unit: new Map<string, number>(), word: new Map<string, number>() };
+/** A kind of token, each numbered apart. */
+export type TokenKind = keyof typeof tokenIds;
+function idsOf(table: Map<string, number>, tokens: readonly string[], grow: boolean): Int32Array {
   const ids = new Int32Array(tokens.length);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string;
-    let id = tokenIds.get(token);
+    let id = table.get(token);
     if (id === undefined) {
-      if (grow) tokenIds.set(token, (id = tokenIds.size));
+      if (grow) table.set(token, (id = table.size));
       else id = -1;
     }
     ids[i] = id;
@@ -56,9 +61,27 @@ function idsOf(tokens: readonly string[], grow: boolean): Int32Array {
   return ids;
 }
 
-/** The id of an indexed token, or -1 when no indexed text has it. */
-export function lookupTokenId(token: string): number {
-  return tokenIds.get(token) ?? -1;
+// Word weights by token id: weighWord hashes the word into a 350,000-word table; a query's known words
+// read them here instead. The weight depends on the string alone, so a cached one is the same number.
+const wordWeightById: number[] = [];
+function weighWords(words: readonly string[], ids: Int32Array): number[] {
+  const out = new Array<number>(words.length);
+  for (let i = 0; i < words.length; i++) {
+    const id = ids[i] as number;
+    if (id < 0) {
+      out[i] = weighWord(words[i] as string);
+      continue;
+    }
+    let w = wordWeightById[id];
+    if (w === undefined) wordWeightById[id] = w = weighWord(words[i] as string);
+    out[i] = w;
+  }
+  return out;
+}
+
+/** The id of an indexed token of a kind, or -1 when no indexed text has it. */
+export function lookupTokenId(kind: TokenKind, token: string): number {
+  return tokenIds[kind].get(token) ?? -1;
 }
 
 /** Ids of the distinct tokens in first-seen order (as [...new Set(tokens)]), from the ids of every token. */
@@ -85,23 +108,63 @@ interface Side {
   unit: Uint32Array;
   word: Uint32Array;
 }
-const newSide = (size: number): Side => ({
-  bigram: new Uint32Array(size), sound: new Uint32Array(size), unit: new Uint32Array(size), word: new Uint32Array(size),
+// Room for twice the tokens each kind has now, so that indexing more texts rarely reallocates.
+const room = (kind: TokenKind): number => Math.max(1024, tokenIds[kind].size * 2);
+const newSide = (): Side => ({
+  bigram: new Uint32Array(room('bigram')), sound: new Uint32Array(room('sound')), unit: new Uint32Array(room('unit')), word: new Uint32Array(room('word')),
 });
-let sides: [Side, Side] = [newSide(1024), newSide(1024)];
+let sides: [Side, Side] = [newSide(), newSide()];
 let epoch = 0;
+// The query side is marked once per query, not once per candidate: its marks stay valid while the same
+// query is compared with the next text (each side has its own arrays, and every marking takes a new epoch,
+// so an older query's marks never read as this one's).
+let markedQuery: PreparedText | undefined;
+let queryEpoch = 0;
+// The text side of the last comparison, whose marks `hasEverySound` may read.
+let markedText: PreparedText | undefined;
+let textEpoch = 0;
 
-/** Marks what each side has, for the membership tests of one comparison (the matcher is single-threaded). */
-function markSides(query: PreparedText, text: PreparedText): number {
-  if (sides[0].bigram.length < tokenIds.size || epoch >= 0xfffffff0) {
-    const size = Math.max(1024, tokenIds.size * 2);
-    sides = [newSide(size), newSide(size)];
+/**
+ * Marks what each side has, for the membership tests of one comparison (the matcher is single-threaded).
+ * Returns the epochs of the query side and of the text side.
+ */
+function markSides(query: PreparedText, text: PreparedText): { queryAt: number; textAt: number } {
+  const [side] = sides;
+  if (
+    side.bigram.length < tokenIds.bigram.size || side.sound.length < tokenIds.sound.size ||
+    side.unit.length < tokenIds.unit.size || side.word.length < tokenIds.word.size || epoch >= 0xfffffff0
+  ) {
+    sides = [newSide(), newSide()];
     epoch = 0;
+    markedQuery = undefined;
+    markedText = undefined;
   }
-  epoch++;
-  markSide(sides[0], query, epoch);
-  markSide(sides[1], text, epoch);
-  return epoch;
+  if (query !== markedQuery) {
+    queryEpoch = ++epoch;
+    markSide(sides[0], query, queryEpoch);
+    markedQuery = query;
+  }
+  const textAt = ++epoch;
+  markSide(sides[1], text, textAt);
+  markedText = text;
+  textEpoch = textAt;
+  return { queryAt: queryEpoch, textAt };
+}
+
+/**
+ * True when the text has the sound of every bigram of the query among its pinyin bigrams (a homophone of the
+ * query inside the text). Right after `describePair` compared the two it reads that comparison's marks (a
+ * query sound no indexed text has is -1, which nobody has, as its string would not be in the text's set);
+ * otherwise it compares the strings.
+ */
+export function hasEverySound(query: PreparedText, text: PreparedText): boolean {
+  if (query === markedQuery && text === markedText) {
+    const marks = sides[1].sound;
+    const ids = query.soundIds;
+    for (let i = 0; i < ids.length; i++) if (!has(marks, ids[i] as number, textEpoch)) return false;
+    return true;
+  }
+  return query.analysed.bigramPinyin.every((sound) => text.pinyinBigramSet.has(sound));
 }
 
 function markSide(side: Side, text: PreparedText, at: number): void {
@@ -127,6 +190,12 @@ function has(marks: Uint32Array, id: number, at: number): boolean {
 export interface Weights {
   unitIdf(unit: string): number;
   bigramIdf(bigram: string): number;
+  /**
+   * The same weights by token id (-1: a token no indexed text has), when the index can give them without
+   * hashing the string: weighQuery then reads these. They must equal the string versions exactly.
+   */
+  unitIdfById?(id: number): number;
+  bigramIdfById?(id: number): number;
 }
 
 // A bigram that matches only by sound (公基金 / 公积金) counts this much of an exact match.
@@ -168,21 +237,22 @@ export const FEATURE_NAMES = [
  * get ids) or a query (its tokens are only looked up, so queries do not grow the token table).
  */
 export function prepareText(analysed: AnalysedText, index = true): PreparedText {
-  const wordWeights = analysed.words.map(weighWord);
+  const wordIds = idsOf(tokenIds.word, analysed.words, index);
+  const wordWeights = weighWords(analysed.words, wordIds);
   const unitSet = new Set(analysed.units);
   const antonyms = findAntonyms(analysed.canon);
   const distinctUnits = [...unitSet];
-  const soundIds = idsOf(analysed.bigramPinyin, index);
-  const unitSeq = idsOf(analysed.units, index);
+  const soundIds = idsOf(tokenIds.sound, analysed.bigramPinyin, index);
+  const unitSeq = idsOf(tokenIds.unit, analysed.units, index);
   return {
-    bigramIds: idsOf(analysed.bigrams, index),
+    bigramIds: idsOf(tokenIds.bigram, analysed.bigrams, index),
     soundIds,
     unitIds: distinctIds(analysed.units, unitSeq, distinctUnits.length),
     unitSeq,
-    wordIds: idsOf(analysed.words, index),
+    wordIds,
     // The sounds of a text's bigrams are its pinyin bigrams (as a set); a one-unit text keeps its unit as
     // its only bigram, and there the two differ.
-    pinyinBigramIds: analysed.units.length > 1 ? soundIds : idsOf(analysed.pinyinBigrams, index),
+    pinyinBigramIds: analysed.units.length > 1 ? soundIds : idsOf(tokenIds.sound, analysed.pinyinBigrams, index),
     analysed,
     antonymFirst: antonyms.first,
     antonymSecond: antonyms.second,
@@ -201,24 +271,25 @@ function weightedDice(
   left: Int32Array,
   leftWeights: readonly number[],
   leftMarks: Uint32Array,
+  leftAt: number,
   right: Int32Array,
   rightWeights: readonly number[],
   rightMarks: Uint32Array,
-  at: number,
+  rightAt: number,
 ): { dice: number; leftCover: number; rightCover: number } {
   let leftTotal = 0;
   let leftHit = 0;
   for (let i = 0; i < left.length; i++) {
     const w = leftWeights[i] as number;
     leftTotal += w;
-    if (has(rightMarks, left[i] as number, at)) leftHit += w;
+    if (has(rightMarks, left[i] as number, rightAt)) leftHit += w;
   }
   let rightTotal = 0;
   let rightHit = 0;
   for (let i = 0; i < right.length; i++) {
     const w = rightWeights[i] as number;
     rightTotal += w;
-    if (has(leftMarks, right[i] as number, at)) rightHit += w;
+    if (has(leftMarks, right[i] as number, leftAt)) rightHit += w;
   }
   const total = leftTotal + rightTotal;
   return {
@@ -332,19 +403,11 @@ function describeDiff(a: Int32Array, b: Int32Array): DiffShape {
   let j = 0;
   let dropA = 0;
   let dropB = 0;
-  const close = (): void => {
-    if (dropA === 0 && dropB === 0) return;
-    if (dropA > 0 && dropB > 0) {
-      shape.substitutions++;
-      if (dropA === 1 && dropB === 1) shape.singleSwaps++;
-    } else shape.gaps++;
-    shape.longest = Math.max(shape.longest, dropA, dropB);
-    dropA = 0;
-    dropB = 0;
-  };
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) {
-      close();
+      closeRun(shape, dropA, dropB);
+      dropA = 0;
+      dropB = 0;
       i++;
       j++;
     } else if (j >= m || (i < n && (t[(i + 1) * width + j] as number) >= (t[i * width + j + 1] as number))) {
@@ -355,8 +418,18 @@ function describeDiff(a: Int32Array, b: Int32Array): DiffShape {
       j++;
     }
   }
-  close();
+  closeRun(shape, dropA, dropB);
   return shape;
+}
+
+/** Counts a differing stretch of the alignment (dropA units of one side, dropB of the other) into the shape. */
+function closeRun(shape: DiffShape, dropA: number, dropB: number): void {
+  if (dropA === 0 && dropB === 0) return;
+  if (dropA > 0 && dropB > 0) {
+    shape.substitutions++;
+    if (dropA === 1 && dropB === 1) shape.singleSwaps++;
+  } else shape.gaps++;
+  shape.longest = Math.max(shape.longest, dropA, dropB);
 }
 
 /** Share of pairs of shared words that appear in the opposite order (成都到北京 / 北京到成都). */
@@ -416,14 +489,20 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
 export interface QueryWeights {
   bigrams: readonly number[];
   units: readonly number[];
+  /** IDF of a unit no text has (the largest possible), which scales the odd-unit features. */
+  unitScale: number;
 }
 
 /** Weighs a text's bigrams and units against the live index (once per query, once per index change for entries). */
 export function weighQuery(query: PreparedText, weights: Weights): QueryWeights {
-  return {
-    bigrams: query.analysed.bigrams.map((b) => weights.bigramIdf(b)),
-    units: query.distinctUnits.map((u) => weights.unitIdf(u)),
-  };
+  const { bigramIdfById, unitIdfById } = weights;
+  const bigrams = new Array<number>(query.bigramIds.length);
+  if (bigramIdfById) for (let i = 0; i < bigrams.length; i++) bigrams[i] = bigramIdfById(query.bigramIds[i] as number);
+  else query.analysed.bigrams.forEach((b, i) => (bigrams[i] = weights.bigramIdf(b)));
+  const units = new Array<number>(query.unitIds.length);
+  if (unitIdfById) for (let i = 0; i < units.length; i++) units[i] = unitIdfById(query.unitIds[i] as number);
+  else query.distinctUnits.forEach((u, i) => (units[i] = weights.unitIdf(u)));
+  return { bigrams, units, unitScale: weights.unitIdf('\u0000') };
 }
 
 /**
@@ -440,33 +519,64 @@ export function describePair(
 ): number[] {
   const q = query.analysed;
   const t = text.analysed;
-  const at = markSides(query, text);
+  const { queryAt, textAt } = markSides(query, text);
   const [querySide, textSide] = sides;
-  const left = bigramOverlap(query, queryWeights.bigrams, textSide, at);
-  const right = bigramOverlap(text, textWeights.bigrams, querySide, at);
+  const left = bigramOverlap(query, queryWeights.bigrams, textSide, textAt);
+  const right = bigramOverlap(text, textWeights.bigrams, querySide, queryAt);
   const bigram = {
     dice: left.total + right.total > 0 ? (left.hit + right.hit) / (left.total + right.total) : 0,
     leftCover: left.total > 0 ? left.hit / left.total : 0,
     rightCover: right.total > 0 ? right.hit / right.total : 0,
   };
-  const unit = weightedDice(query.unitIds, queryWeights.units, querySide.unit, text.unitIds, textWeights.units, textSide.unit, at);
-  const word = weightedDice(query.wordIds, query.wordWeights, querySide.word, text.wordIds, text.wordWeights, textSide.word, at);
+  const unit = weightedDice(query.unitIds, queryWeights.units, querySide.unit, queryAt, text.unitIds, textWeights.units, textSide.unit, textAt);
+  const word = weightedDice(query.wordIds, query.wordWeights, querySide.word, queryAt, text.wordIds, text.wordWeights, textSide.word, textAt);
   // The alignment (for the extended features) gives the LCS too; without them one DP row is enough.
   const diff = extended ? describeDiff(query.unitSeq, text.unitSeq) : undefined;
   const lcs = diff ? diff.lcs : longestCommonSubsequence(query.unitSeq, text.unitSeq);
   const maxLen = Math.max(q.units.length, t.units.length);
   const minLen = Math.min(q.units.length, t.units.length);
-  const missQ = unsharedWords(query, text, textSide, at);
-  const missT = unsharedWords(text, query, querySide, at);
+  const missQ = unsharedWords(query, text, textSide, textAt);
+  const missT = unsharedWords(text, query, querySide, queryAt);
   const bothNumbers = q.numbers.length > 0 && t.numbers.length > 0;
   const oneNumbers = (q.numbers.length > 0) !== (t.numbers.length > 0);
-  const idfScale = weights.unitIdf('\u0000');
-  const oddQ = oddUnit(query.unitIds, queryWeights.units, textSide.unit, at, idfScale);
-  const oddT = oddUnit(text.unitIds, textWeights.units, querySide.unit, at, idfScale);
+  const idfScale = queryWeights.unitScale;
+  const oddQ = oddUnit(query.unitIds, queryWeights.units, textSide.unit, textAt, idfScale);
+  const oddT = oddUnit(text.unitIds, textWeights.units, querySide.unit, queryAt, idfScale);
   const bothLatin = q.latin.length > 0 || t.latin.length > 0;
   const unsharedQ = missQ.byClass;
   const unsharedT = missT.byClass;
-  const base = [
+  // The linear model reads the first 25 only.
+  if (!diff) {
+    return [
+      bigram.dice,
+      unit.dice,
+      word.dice,
+      maxLen > 0 ? lcs / maxLen : 0,
+      minLen > 0 ? lcs / minLen : 0,
+      maxLen > 0 ? minLen / maxLen : 0,
+      bigram.leftCover,
+      bigram.rightCover,
+      Math.min(missQ.max, 1.2),
+      Math.min(missT.max, 1.2),
+      Math.min(missQ.mass + missT.mass, 3),
+      bothNumbers && !sameStrings(q.numbers, t.numbers) ? 1 : 0,
+      oneNumbers ? 1 : 0,
+      q.negations % 2 !== t.negations % 2 ? 1 : 0,
+      q.questionTypes !== 0 && t.questionTypes !== 0 && (q.questionTypes & t.questionTypes) === 0 ? 1 : 0,
+      q.questionTypes !== t.questionTypes ? 1 : 0,
+      bothLatin && !sameStrings(q.latin, t.latin) ? 1 : 0,
+      q.canon === t.canon && q.canon !== '' ? 1 : 0,
+      bigram.dice * bigram.dice,
+      minLen <= 3 ? 1 : 0,
+      unit.leftCover,
+      unit.rightCover,
+      oddQ,
+      oddT,
+      Math.min(oddQ, oddT),
+    ];
+  }
+  // One literal of all 41 rather than pushing onto the first 25 (which grew the array per comparison).
+  return [
     bigram.dice,
     unit.dice,
     word.dice,
@@ -492,9 +602,6 @@ export function describePair(
     oddQ,
     oddT,
     Math.min(oddQ, oddT),
-  ];
-  if (!diff) return base;
-  base.push(
     Math.min(unsharedQ[0] + unsharedT[0], 3),
     Math.min(unsharedQ[1] + unsharedT[1], 3),
     Math.min(unsharedQ[2] + unsharedT[2], 3),
@@ -505,12 +612,11 @@ export function describePair(
     Math.min(diff.gaps, 4),
     Math.min(diff.singleSwaps, 3),
     maxLen > 0 ? diff.longest / maxLen : 0,
-    orderSwaps(query, text, textSide, at),
+    orderSwaps(query, text, textSide, textAt),
     antonymMismatch(query, text),
     Math.min(minLen / 20, 2),
     Math.min(maxLen / 20, 2),
     Math.min(missQ.sharedMax, 1.2),
     Math.min(missQ.sharedMass, 4),
-  );
-  return base;
+  ];
 }

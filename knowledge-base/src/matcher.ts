@@ -15,7 +15,7 @@ import { CALIBRATION } from './calibration.ts';
 import { LINEAR_CALIBRATION } from './calibration-linear.ts';
 import { packTrees, scoreTrees } from './boosted-trees.ts';
 import type { KnowledgeEntry } from './entry.ts';
-import { FEATURE_NAMES, describePair, lookupTokenId, prepareText, weighQuery } from './features.ts';
+import { FEATURE_NAMES, describePair, hasEverySound, lookupTokenId, prepareText, weighQuery } from './features.ts';
 import type { PreparedText, QueryWeights, Weights } from './features.ts';
 import { MAX_TEXT_CHARS, normaliseText } from './normalise.ts';
 
@@ -164,21 +164,31 @@ function soundsOf(prepared: PreparedText): Set<number> {
   return new Set(prepared.soundIds);
 }
 
-/** The k indexes with the highest scores, best first, without sorting every touched index. */
-function selectTop(indexes: readonly number[], scores: Float64Array, k: number): number[] {
-  if (indexes.length <= k) return [...indexes].sort((a, b) => (scores[b] as number) - (scores[a] as number));
-  const top: number[] = [];
+// Scratch for selectTop (the matcher is single-threaded).
+let topScratch = new Int32Array(64);
+
+/**
+ * The k indexes (of the first `count` in `indexes`) with the highest scores, best first, ties in the order
+ * given, without sorting every touched index. Insertion into a typed array: Array#splice was most of it.
+ * They are the first (returned) count of `topScratch`, valid until the next call.
+ */
+function selectTop(indexes: Int32Array, count: number, scores: Float64Array, k: number): number {
+  if (topScratch.length < k + 1) topScratch = new Int32Array(2 * k + 2);
+  const top = topScratch;
+  let size = 0;
   let floor = -Infinity;
-  for (const index of indexes) {
+  for (let i = 0; i < count; i++) {
+    const index = indexes[i] as number;
     const score = scores[index] as number;
-    if (top.length === k && score <= floor) continue;
-    let at = top.length;
+    if (size === k && score <= floor) continue;
+    let at = size;
     while (at > 0 && (scores[top[at - 1] as number] as number) < score) at--;
-    top.splice(at, 0, index);
-    if (top.length > k) top.pop();
-    floor = scores[top[top.length - 1] as number] as number;
+    for (let j = size; j > at; j--) top[j] = top[j - 1] as number;
+    top[at] = index;
+    if (size < k) size++;
+    floor = scores[top[size - 1] as number] as number;
   }
-  return top;
+  return size;
 }
 
 function sigmoid(x: number): number {
@@ -224,7 +234,7 @@ export function floorContained(logit: number, features: readonly number[], query
   if (logit >= CONTAINED_FLOOR) return logit;
   const inOrder = features[CONTAINMENT.lcsOverMin] === 1 && features[CONTAINMENT.unitCoverQuery] === 1;
   // Or contained by sound: every bigram of the query is one of the text's (公基金怎么提取 / 公积金怎么提取).
-  const bySound = !inOrder && query.analysed.bigramPinyin.every((sound) => text.pinyinBigramSet.has(sound));
+  const bySound = !inOrder && hasEverySound(query, text);
   const contained =
     (inOrder || bySound) &&
     !features[CONTAINMENT.numberMismatch] && !features[CONTAINMENT.negationMismatch] &&
@@ -300,38 +310,28 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
   // holds its spellings' posting lists themselves, so the walk looks nothing up.
   const spellings: ({ bigrams: number[]; lists: number[][] } | undefined)[] = [];
   const soundDf: number[] = [];
-  const unitDf = new Map<string, number>();
+  // Texts (compared ones) that have each unit, by token id.
+  const unitDf: number[] = [];
   const entries = new Map<string, EntryState>();
   let comparedCount = 0;
   let accumulator = new Float64Array(1024);
+  // The slots a query's retrieval touched, in first-touch order (one per slot at most, so as long as accumulator).
+  let touched = new Int32Array(1024);
 
-  // IDF follows the live contents; cached per token and dropped whenever the index changes.
-  let unitIdfCache = new Map<string, number>();
-  let bigramIdfCache = new Map<string, number>();
   // Bumped on every change; an entry text recomputes its IDF weights lazily when its copy is stale.
   let generation = 0;
   const forgetIdf = (): void => {
     generation++;
-    if (unitIdfCache.size > 0) unitIdfCache = new Map();
-    if (bigramIdfCache.size > 0) bigramIdfCache = new Map();
   };
+  // IDF follows the live contents. Computed on each call from two array reads and a logarithm, by token id:
+  // cheaper than the string-keyed caches it replaced (hashing a token cost more than the logarithm).
+  const unitIdfById = (id: number): number => bm25Idf(id >= 0 ? (unitDf[id] ?? 0) : 0, comparedCount);
+  const bigramIdfById = (id: number): number => bm25Idf(id >= 0 ? (bigramPostings[id]?.length ?? 0) : 0, comparedCount);
   const weights: Weights = {
-    unitIdf: (u) => {
-      let idf = unitIdfCache.get(u);
-      if (idf === undefined) {
-        idf = bm25Idf(unitDf.get(u) ?? 0, comparedCount);
-        unitIdfCache.set(u, idf);
-      }
-      return idf;
-    },
-    bigramIdf: (b) => {
-      let idf = bigramIdfCache.get(b);
-      if (idf === undefined) {
-        idf = bm25Idf(bigramPostings[lookupTokenId(b)]?.length ?? 0, comparedCount);
-        bigramIdfCache.set(b, idf);
-      }
-      return idf;
-    },
+    unitIdf: (u) => unitIdfById(lookupTokenId('unit', u)),
+    bigramIdf: (b) => bigramIdfById(lookupTokenId('bigram', b)),
+    unitIdfById,
+    bigramIdfById,
   };
 
   function addSlot(entry: EntryState, text: string, compared: boolean): number | null {
@@ -345,6 +345,7 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
       const grown = new Float64Array(accumulator.length * 2);
       grown.set(accumulator);
       accumulator = grown;
+      touched = new Int32Array(grown.length);
     }
     const { bigramIds, soundIds, wordIds } = slot.prepared;
     post(bigramPostings, bigramIds, index);
@@ -363,7 +364,7 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
     for (const sound of soundsOf(slot.prepared)) soundDf[sound] = (soundDf[sound] ?? 0) + 1;
     if (compared) {
       comparedCount++;
-      for (const u of slot.prepared.unitSet) unitDf.set(u, (unitDf.get(u) ?? 0) + 1);
+      for (const id of slot.prepared.unitIds) unitDf[id] = (unitDf[id] ?? 0) + 1;
     }
     return index;
   }
@@ -393,11 +394,7 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
     }
     if (slot.compared) {
       comparedCount--;
-      for (const u of slot.prepared.unitSet) {
-        const df = (unitDf.get(u) ?? 1) - 1;
-        if (df <= 0) unitDf.delete(u);
-        else unitDf.set(u, df);
-      }
+      for (const id of slot.prepared.unitIds) unitDf[id] = Math.max(0, (unitDf[id] ?? 1) - 1);
     }
     slots[index] = undefined;
     freeSlots.push(index);
@@ -433,7 +430,7 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
 
   /** Retrieval: the best few dozen slots by IDF-weighted overlap of bigrams, pinyin and words. */
   function retrieve(query: PreparedText): Map<EntryState, number> {
-    const touched: number[] = [];
+    let touchedCount = 0;
     const n = Math.max(comparedCount, 1);
     // Keys in more than a tenth of a large index (什么, 怎么 …) weigh little and cost the most; the
     // re-rank still sees them.
@@ -442,7 +439,7 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
       for (let k = 0; k < list.length; k++) {
         const index = list[k] as number;
         const score = accumulator[index] as number;
-        if (score === 0) touched.push(index);
+        if (score === 0) touched[touchedCount++] = index;
         accumulator[index] = score + weight;
       }
     };
@@ -477,15 +474,16 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
       }
     }
     const best = new Map<EntryState, number>();
-    const top = selectTop(touched, accumulator, rerankDepth * 2);
+    const topCount = selectTop(touched, touchedCount, accumulator, rerankDepth * 2);
     // Texts far behind the leader by retrieval score are not worth the pair features.
-    const floor = retrievalFloor * (accumulator[top[0] ?? 0] as number);
-    for (const index of top) {
+    const floor = retrievalFloor * (accumulator[topCount > 0 ? (topScratch[0] as number) : 0] as number);
+    for (let i = 0; i < topCount; i++) {
+      const index = topScratch[i] as number;
       const slot = slots[index] as Slot;
       if ((accumulator[index] as number) < floor) break;
       if (best.size < rerankDepth && !best.has(slot.entry)) best.set(slot.entry, accumulator[index] as number);
     }
-    for (const index of touched) accumulator[index] = 0;
+    for (let i = 0; i < touchedCount; i++) accumulator[touched[i] as number] = 0;
     return best;
   }
 
