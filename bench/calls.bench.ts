@@ -212,15 +212,40 @@ try {
     const agents = await startSimAgents({ url: base, accounts, concurrency: 8 });
     cleanups.push(() => agents.stop());
     console.log(`    ${agents.agents.length} agents signed in and available in ${((performance.now() - signInStart) / 1000).toFixed(1)} s`);
-    await waitUntil(async () => Number((await sql<{ n: string }>`select count(*) as n from calls where status = 'ended' and answered_at is not null and created_at >= ${phaseStart}`.execute(db)).rows[0]!.n) >= waitingNow, 600_000);
+    // Until every caller who waited was answered — or, on a machine too busy to keep every caller on the line
+    // (a caller whose webhook timed out hangs up), until for 5 s nobody has waited for an offer; the line
+    // below says how the callers' calls ended.
+    let servedAt = Date.now();
+    const ends = async () => (await sql<{ answered: string; abandoned: string; waiting: string; other: string }>`
+      select count(*) filter (where status = 'ended' and answered_at is not null) as answered,
+             count(*) filter (where outcome = 'abandoned') as abandoned,
+             count(*) filter (where status in ('queued', 'offering')) as waiting,
+             count(*) filter (where status not in ('queued', 'offering') and answered_at is null and outcome is distinct from 'abandoned') as other
+        from calls where created_at >= ${phaseStart}`.execute(db)).rows[0]!;
+    await waitUntil(async () => {
+      const e = await ends();
+      if (Number(e.waiting) > 0) servedAt = Date.now();
+      return Number(e.answered) >= waitingNow || Date.now() - servedAt > 5_000;
+    }, 600_000);
     const wave1End = new Date();
+    const e1 = await ends();
+    console.log(`    wave 1 over: ${e1.answered} calls answered and ended, ${e1.abandoned} abandoned, ${e1.other} never queued or still talking`);
     // 200 more calls while every agent is idle: the call side of the latency. No more than there are agents
     // (a quick run's 20): the rest would wait for an agent again, and take minutes on a shared machine.
     const wave2Calls = Math.min(200, AGENTS);
     await new Promise((r) => setTimeout(r, 3000));
     const wave2Start = new Date();
     await placeCalls(wave2Calls, 500_000);
-    await waitUntil(async () => Number((await sql<{ n: string }>`select count(*) as n from call_offers where offered_at >= ${wave2Start}`.execute(db)).rows[0]!.n) >= wave2Calls, 300_000);
+    // Until each of them was offered — or for 5 s none of them is still on its way to an agent (a caller the
+    // IVR lost on a busy machine).
+    let pendingAt = Date.now();
+    await waitUntil(async () => {
+      const { rows } = await sql<{ offers: string; pending: string }>`
+        select (select count(*) from call_offers where offered_at >= ${wave2Start}) as offers,
+               (select count(*) from calls where created_at >= ${wave2Start} and status in ('ivr', 'queued', 'offering')) as pending`.execute(db);
+      if (Number(rows[0]!.pending) > 0) pendingAt = Date.now();
+      return Number(rows[0]!.offers) >= wave2Calls || Date.now() - pendingAt > 5_000;
+    }, 300_000);
 
     const latencies = async (from: Date, to: Date) => {
       const { rows } = await sql<{ ms: number; agent_last: boolean }>`

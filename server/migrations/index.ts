@@ -16,6 +16,8 @@ import * as m0010 from './0010_hotspots.ts';
 import * as m0011 from './0011_report_rollups.ts';
 import * as m0012 from './0012_report_hour_rollups.ts';
 import * as m0013 from './0013_open_offers.ts';
+import * as m0014 from './0014_call_features.ts';
+import * as m0015 from './0015_routing_reserve.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
@@ -31,4 +33,6 @@ export const migrations: Record<string, Migration> = {
   '0011_report_rollups': m0011,
   '0012_report_hour_rollups': m0012,
   '0013_open_offers': m0013,
+  '0014_call_features': m0014,
+  '0015_routing_reserve': m0015,
 };

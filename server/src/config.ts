@@ -25,6 +25,7 @@ export const settingDocs: Record<string, { zh: string; en: string }> = {
   LOG_LEVEL: { zh: 'fatal、error、warn、info、debug、trace 或 silent', en: 'fatal, error, warn, info, debug, trace or silent' },
   PROCESS_ROLES: { zh: '逗号分隔的 web、worker', en: 'a comma-separated list of web, worker' },
   WORKER_CONCURRENCY: { zh: '1–64 的整数', en: 'an integer from 1 to 64' },
+  WORKER_SCHEDULE: { zh: 'on 或 off', en: 'on or off' },
   PUBLIC_URL: { zh: '外部可访问的 http(s) 地址', en: 'the http(s) address the outside world reaches this server at' },
   TIMEZONE: { zh: 'IANA 时区名，如 Asia/Shanghai', en: 'an IANA time zone such as Asia/Shanghai' },
   DB_POOL_SIZE: { zh: '1–200 的整数', en: 'an integer from 1 to 200' },
@@ -43,6 +44,7 @@ export const settingDocs: Record<string, { zh: string; en: string }> = {
   ACD_OVERFLOW_SECONDS: { zh: '大于 0 的秒数', en: 'a number of seconds above 0' },
   ACD_WRAP_UP_SECONDS: { zh: '不小于 0 的秒数', en: 'a number of seconds, 0 or more' },
   ACD_SWEEP_SECONDS: { zh: '大于 0 的秒数', en: 'a number of seconds above 0' },
+  CALL_STALE_SECONDS: { zh: '不小于 1 的秒数', en: 'a number of seconds, 1 or more' },
   CALLBACK_HOURS: { zh: '回拨时段，如 08:00-20:00', en: 'calling hours such as 08:00-20:00' },
 };
 
@@ -70,6 +72,8 @@ const EnvSchema = z.object({
     .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
     .pipe(z.array(z.enum(['web', 'worker'])).min(1)),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Whether this process's worker runs the recurring jobs (rollups, sweeps, reminders); off leaves them to others. */
+  WORKER_SCHEDULE: bool.default(true),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   TIMEZONE: z
     .string()
@@ -116,6 +120,8 @@ const EnvSchema = z.object({
   ACD_OVERFLOW_SECONDS: z.coerce.number().positive().max(3600).default(60),
   ACD_WRAP_UP_SECONDS: z.coerce.number().min(0).max(600).default(15),
   ACD_SWEEP_SECONDS: z.coerce.number().positive().max(300).default(5),
+  /** Open calls older than this are checked with the carrier (a lost final status callback). */
+  CALL_STALE_SECONDS: z.coerce.number().min(1).max(86_400).default(600),
   CALLBACK_HOURS: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/)
@@ -139,6 +145,7 @@ export type Config = {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   roles: { web: boolean; worker: boolean };
   workerConcurrency: number;
+  workerSchedule: boolean;
   publicUrl: string | undefined;
   timezone: string;
   dbPoolSize: number;
@@ -168,6 +175,8 @@ export type Config = {
     overflowSeconds: number;
     wrapUpSeconds: number;
     sweepSeconds: number;
+    /** Calls open longer than this are checked with the carrier, in case their final status was lost. */
+    staleCallSeconds: number;
     /** 漏接回拨 only between these clock times, in `timezone`. */
     callbackHours: { from: string; to: string };
   };
@@ -210,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     roles: { web: e.PROCESS_ROLES.includes('web'), worker: e.PROCESS_ROLES.includes('worker') },
     workerConcurrency: e.WORKER_CONCURRENCY,
+    workerSchedule: e.WORKER_SCHEDULE,
     publicUrl: e.PUBLIC_URL,
     timezone: e.TIMEZONE,
     dbPoolSize: e.DB_POOL_SIZE,
@@ -220,6 +230,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       overflowSeconds: e.ACD_OVERFLOW_SECONDS,
       wrapUpSeconds: e.ACD_WRAP_UP_SECONDS,
       sweepSeconds: e.ACD_SWEEP_SECONDS,
+      staleCallSeconds: e.CALL_STALE_SECONDS,
       callbackHours: { from: e.CALLBACK_HOURS.slice(0, 5), to: e.CALLBACK_HOURS.slice(6) },
     },
     speechEndpoint: e.GOOGLE_SPEECH_ENDPOINT

@@ -303,6 +303,11 @@ export interface CallsTable {
   callback_requested: Generated<boolean>;
   target_agent_id: string | null;
   offer_failures: Generated<number>;
+  /** Seconds the caller spent on hold in finished holds; an open hold starts at held_since (0014). */
+  hold_seconds: ColumnType<string, string | number | undefined, string | number>;
+  held_since: Date | null;
+  agent_muted: Generated<boolean>;
+  carrier_checked_at: Date | null;
   transcript: string | null;
   failure: string | null;
   created_at: CreatedAt;
@@ -355,6 +360,8 @@ export interface CallOffersTable {
   answered_at: Date | null;
   ended_at: Date | null;
   reason: string | null;
+  /** Reserved inside another use case's transaction; dialled by the first process to claim it (0015). */
+  dial_pending: Generated<boolean>;
 }
 
 export interface CallLegsTable {
@@ -387,6 +394,19 @@ export interface CallerWarningsTable {
   reason: string;
   warned_by: string | null;
   at: Generated<Date>;
+}
+
+/** Wrap-up codes (话后小结) the hotline admins manage (0014). */
+export interface WrapUpCodesTable {
+  code: string;
+  label_zh: string;
+  label_en: string;
+  active: Generated<boolean>;
+  system: Generated<boolean>;
+  sort_order: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+  updated_by: string | null;
 }
 
 export interface MissedCallsTable {
@@ -813,6 +833,7 @@ export interface Database {
   blocked_numbers: BlockedNumbersTable;
   caller_warnings: CallerWarningsTable;
   missed_calls: MissedCallsTable;
+  wrap_up_codes: WrapUpCodesTable;
   voicemails: VoicemailsTable;
   call_recordings: CallRecordingsTable;
   kb_entries: KbEntriesTable;

@@ -108,7 +108,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
       ? await startWorker({
           pool,
           jobs: platformModules.flatMap((m) => m.jobs?.(ctx) ?? []),
-          schedule: platformModules.flatMap((m) => m.schedule ?? []),
+          schedule: config.workerSchedule ? platformModules.flatMap((m) => m.schedule ?? []) : [],
           concurrency: config.workerConcurrency,
           logger: logger.child({ role: 'worker' }),
         })

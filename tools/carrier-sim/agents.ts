@@ -40,6 +40,9 @@ export type SimAgents = {
 
 type Session = { accessToken: string; refreshToken: string; userId: string };
 
+/** How long an agent's console socket may take to connect (the client retries transport errors meanwhile). */
+const SOCKET_READY_MS = 120_000;
+
 /** A small JSON client for the platform's API. */
 async function callApi<T = any>(base: string, method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(base + path, {
@@ -134,9 +137,26 @@ export async function startSimAgents(options: {
         setTimeout(() => void goAvailable(), 1000).unref();
       }
     });
+    // A refused handshake (bad token, wrong role) fails at once. A transport error (a busy server dropping the
+    // upgrade) is retried by the client itself: only if no session comes within the time limit does it fail.
     await new Promise<void>((resolve, reject) => {
-      agent.socket.once('session.ready', () => resolve());
-      agent.socket.once('connect_error', (err) => reject(new Error(`${account.username}: socket ${err.message}`)));
+      let lastError = '';
+      const timer = setTimeout(() => fail(`socket ${lastError || 'timeout'}`), SOCKET_READY_MS);
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        agent.socket.off('connect_error', onError);
+        reject(new Error(`${account.username}: ${why}`));
+      };
+      const onError = (err: Error & { data?: { code?: string } }) => {
+        lastError = err.message;
+        if (err.data?.code) fail(`socket ${err.message}`);
+      };
+      agent.socket.on('connect_error', onError);
+      agent.socket.once('session.ready', () => {
+        clearTimeout(timer);
+        agent.socket.off('connect_error', onError);
+        resolve();
+      });
     });
     // After a reconnect the platform may have moved the agent on: a slow poll puts it back to work.
     const poll = setInterval(async () => {

@@ -164,6 +164,8 @@ export interface SimContext {
   maxCallSeconds: number;
   webhookTimeoutMs: number;
   stopped: boolean;
+  /** Status callbacks to lose on purpose (tests of what happens when the carrier never reports an end). */
+  lostCallbacks?: Array<{ url: RegExp | string; callSid?: string; left: number }>;
 }
 
 class Interrupted extends Error {
@@ -362,6 +364,12 @@ function sendCallStatus(ctx: SimContext, leg: Leg, event: 'initiated' | 'ringing
 /** Posts a webhook whose answer does not matter (status callbacks); failures are logged, never thrown. */
 async function postQuietly(ctx: SimContext, url: string, method: string, params: Record<string, string>, what: string): Promise<void> {
   if (ctx.stopped) return;
+  const lost = ctx.lostCallbacks?.find((l) => l.left > 0 && (typeof l.url === 'string' ? url.includes(l.url) : l.url.test(url)) && (!l.callSid || l.callSid === params.CallSid));
+  if (lost) {
+    lost.left -= 1;
+    ctx.log.info({ url, what, callSid: params.CallSid }, 'carrier-sim: callback lost on purpose');
+    return;
+  }
   try {
     const reply = await sendSignedWebhook({ url, method, params, authToken: ctx.authToken, timeoutMs: ctx.webhookTimeoutMs });
     if (reply.status >= 400) ctx.log.warn({ url, status: reply.status, what }, 'carrier-sim: callback refused');

@@ -124,6 +124,11 @@ export interface CarrierSim {
   recordings(): RecordingInfo[];
   failNext(fault: Fault): void;
   clearFaults(): void;
+  /**
+   * Loses the next `times` (default 1) status callbacks whose URL matches (and whose CallSid is `callSid`,
+   * when given), as a carrier that gave up on its retries would: the platform never hears of them.
+   */
+  loseCallbacks(match: { url: RegExp | string; callSid?: string; times?: number }): void;
   stop(): Promise<void>;
 }
 
@@ -273,6 +278,7 @@ export async function startCarrierSim(options: CarrierSimOptions): Promise<Carri
       })),
     failNext: (fault) => void rest.faults.push({ path: fault.path, method: fault.method, status: fault.status, left: fault.times ?? 1 }),
     clearFaults: () => void (rest.faults.length = 0),
+    loseCallbacks: (match) => void (ctx.lostCallbacks ??= []).push({ url: match.url, ...(match.callSid ? { callSid: match.callSid } : {}), left: match.times ?? 1 }),
     stop: async () => {
       ctx.stopped = true;
       for (const leg of ctx.calls.values()) if (leg.endAt === undefined) hangupLeg(ctx, leg, 'carrier');

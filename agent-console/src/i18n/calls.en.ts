@@ -149,18 +149,6 @@ export const callsEn: Messages['calls'] = {
     submit: 'Save',
     later: 'Later',
     saved: 'Wrap-up saved',
-    codes: {
-      consult: 'Enquiry',
-      request: 'Request for help',
-      complaint: 'Complaint',
-      report: 'Report',
-      suggestion: 'Suggestion',
-      praise: 'Praise',
-      transferred: 'Transferred',
-      invalid: 'Invalid call',
-      harassment: 'Nuisance call',
-      dropped: 'Dropped',
-    },
   },
   missed: {
     title: 'Missed calls',

@@ -147,18 +147,6 @@ export const callsZh = {
     submit: '提交',
     later: '稍后填写',
     saved: '已保存小结',
-    codes: {
-      consult: '咨询',
-      request: '求助',
-      complaint: '投诉',
-      report: '举报',
-      suggestion: '建议',
-      praise: '表扬',
-      transferred: '已转接',
-      invalid: '无效来电',
-      harassment: '骚扰电话',
-      dropped: '通话中断',
-    },
   },
   missed: {
     title: '漏接回拨',

@@ -7,6 +7,7 @@ import { reportsEn } from './reports.en.ts';
 import { assessmentEn } from './assessment.en.ts';
 import { hotspotsEn } from './hotspots.en.ts';
 import { liveChatEn } from './liveChat.en.ts';
+import { wrapUpEn } from './wrapUp.en.ts';
 
 export const en: Messages = {
   app: {
@@ -267,6 +268,7 @@ export const en: Messages = {
   assessment: assessmentEn,
   hotspots: hotspotsEn,
   liveChat: liveChatEn,
+  wrapUp: wrapUpEn,
   errors: {
     network: 'The server cannot be reached. Check the network and try again.',
     unexpected: 'The server sent an unexpected response (HTTP {{status}})',

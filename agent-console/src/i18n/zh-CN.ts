@@ -9,6 +9,7 @@ import { reportsZh } from './reports.zh-CN.ts';
 import { assessmentZh } from './assessment.zh-CN.ts';
 import { hotspotsZh } from './hotspots.zh-CN.ts';
 import { liveChatZh } from './liveChat.zh-CN.ts';
+import { wrapUpZh } from './wrapUp.zh-CN.ts';
 
 export const zhCN = {
   app: {
@@ -269,6 +270,7 @@ export const zhCN = {
   assessment: assessmentZh,
   hotspots: hotspotsZh,
   liveChat: liveChatZh,
+  wrapUp: wrapUpZh,
   errors: {
     network: '无法连接服务器，请检查网络后重试',
     unexpected: '服务器返回了无法识别的响应（HTTP {{status}}）',

@@ -96,6 +96,12 @@ export interface TelephonyPort {
   updateParticipant(conference: { sid?: string | null; name: string }, callSid: string, change: { hold?: boolean; muted?: boolean; holdUrl?: string }): Promise<void>;
   /** Takes a participant out of a conference (their leg then ends). */
   removeParticipant(conference: { sid?: string | null; name: string }, callSid: string): Promise<void>;
+  /**
+   * What the carrier says about a leg now: its status (queued, ringing, in-progress, completed, busy, failed,
+   * no-answer, canceled) and when it ended; `undefined` when the carrier does not know the leg at all.
+   * Used to close calls whose final status callback was lost.
+   */
+  fetchCallStatus(callSid: string): Promise<{ status: string; endedAt: Date | null } | undefined>;
   /** Downloads a recording's audio (WAV). */
   fetchRecording(url: string): Promise<Buffer>;
   /** A Voice SDK access token for an agent's browser softphone, or undefined when API keys are not configured. */

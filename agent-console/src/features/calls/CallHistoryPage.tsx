@@ -8,6 +8,7 @@ import { useApiQuery } from '../../lib/use-api.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { PageTitle } from '../shell/PageTitle.tsx';
 import { useDeskLabel } from './desks.ts';
+import { useWrapUpCodes } from '../wrap-up/use-wrap-up-codes.ts';
 import { formatDuration } from './format.ts';
 import type { Call, CallDetail, CallStatus } from './types.ts';
 import { useDebounced } from './use-debounced.ts';
@@ -19,6 +20,7 @@ const OUTCOME_COLOURS: Record<string, string> = { answered: 'green', abandoned: 
 export default function CallHistoryPage() {
   const { t, i18n } = useTranslation();
   const deskLabel = useDeskLabel();
+  const wrapUp = useWrapUpCodes();
   const [status, setStatus] = useState<CallStatus | undefined>(undefined);
   const [open, setOpen] = useState<string | null>(null);
   const query = useApiQuery<{ items: Call[] }>('/api/calls', { limit: 100, ...(status ? { status } : {}) });
@@ -39,7 +41,7 @@ export default function CallHistoryPage() {
     { title: t('calls.missed.result'), dataIndex: 'outcome', width: 120, render: (o: string | null) => (o ? <Tag color={OUTCOME_COLOURS[o]}>{t(`calls.outcome.${o}`, { defaultValue: o })}</Tag> : t('common.none')) },
     { title: t('calls.history.wait'), dataIndex: 'waitSeconds', width: 80, render: (s: number | null) => (s === null ? t('common.none') : formatDuration(s)) },
     { title: t('calls.history.talk'), dataIndex: 'talkSeconds', width: 80, render: (s: number | null) => (s === null ? t('common.none') : formatDuration(s)) },
-    { title: t('calls.history.wrapUp'), dataIndex: 'wrapUpCode', width: 100, render: (c: string | null) => (c ? t(`calls.wrapUp.codes.${c}`, { defaultValue: c }) : t('common.none')) },
+    { title: t('calls.history.wrapUp'), dataIndex: 'wrapUpCode', width: 100, render: (c: string | null) => (c ? wrapUp.labelOf(c) : t('common.none')) },
   ];
 
   return (

@@ -9,12 +9,14 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { formatDateTime } from '../../lib/format.ts';
 import { useDeskLabel } from './desks.ts';
+import { useWrapUpCodes } from '../wrap-up/use-wrap-up-codes.ts';
 import { formatDuration, ticketRegistrationPath } from './format.ts';
 import type { Call, ScreenPop as ScreenPopData } from './types.ts';
 
 export function ScreenPop({ call, pop }: { call: Call; pop: ScreenPopData | null }) {
   const { t, i18n } = useTranslation();
   const deskLabel = useDeskLabel();
+  const wrapUp = useWrapUpCodes();
   const navigate = useNavigate();
   const repeat = pop?.repeatCaller ?? call.repeatCaller;
   const earlier = pop?.earlierCalls ?? [];
@@ -64,7 +66,7 @@ export function ScreenPop({ call, pop }: { call: Call; pop: ScreenPopData | null
                     c.outcome ? t(`calls.outcome.${c.outcome}`, { defaultValue: c.outcome }) : null,
                     deskLabel(c.desk),
                     c.talkSeconds ? t('calls.screenPop.talk', { time: formatDuration(c.talkSeconds) }) : null,
-                    c.wrapUpCode ? t('calls.screenPop.wrapUp', { code: t(`calls.wrapUp.codes.${c.wrapUpCode}`, { defaultValue: c.wrapUpCode }) }) : null,
+                    c.wrapUpCode ? t('calls.screenPop.wrapUp', { code: wrapUp.labelOf(c.wrapUpCode) }) : null,
                   ]
                     .filter(Boolean)
                     .join(' · ')}

@@ -37,6 +37,11 @@ export type Call = {
   waitSeconds: number | null;
   talkSeconds: number | null;
   wrapUpCode: string | null;
+  /** Hold and mute as the server keeps them (optional: older payloads lack them). */
+  onHold?: boolean;
+  heldSince?: string | null;
+  holdSeconds?: number;
+  agentMuted?: boolean;
   transferTarget: string | null;
   transcript: string | null;
 };

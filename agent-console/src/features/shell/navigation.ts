@@ -7,7 +7,7 @@ import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CheckSquareOutlined, CommentOutlined, DashboardOutlined,
   FileSearchOutlined, FileTextOutlined, FormOutlined, HistoryOutlined, HomeOutlined, InboxOutlined, MobileOutlined, PhoneOutlined,
-  QuestionCircleOutlined, SafetyCertificateOutlined, SoundOutlined, TeamOutlined, TrophyOutlined,
+  QuestionCircleOutlined, SafetyCertificateOutlined, SoundOutlined, TagsOutlined, TeamOutlined, TrophyOutlined,
 } from '@ant-design/icons';
 
 export type NavigationItem = {
@@ -39,6 +39,7 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { path: '/calls/missed', ability: 'calls.answer', icon: PhoneOutlined, labelKey: 'calls.nav.missed', descriptionKey: 'calls.home.missed', page: lazy(() => import('../calls/MissedCallsPage.tsx')) },
   { path: '/calls/voicemails', ability: 'calls.answer', icon: SoundOutlined, labelKey: 'calls.nav.voicemails', descriptionKey: 'calls.home.voicemails', page: lazy(() => import('../calls/VoicemailsPage.tsx')) },
   { path: '/calls/history', ability: 'calls.answer', icon: HistoryOutlined, labelKey: 'calls.nav.history', descriptionKey: 'calls.home.history', page: lazy(() => import('../calls/CallHistoryPage.tsx')) },
+  { path: '/calls/wrap-up-codes', ability: 'calls.manageWrapUpCodes', icon: TagsOutlined, labelKey: 'wrapUp.nav', descriptionKey: 'wrapUp.home', page: lazy(() => import('../wrap-up/WrapUpCodesPage.tsx')) },
   { path: '/hotspots', ability: 'hotspots.read', icon: AlertOutlined, labelKey: 'hotspots.nav', descriptionKey: 'hotspots.home', page: lazy(() => import('../hotspots/HotspotsPage.tsx')) },
   { path: '/wallboard', ability: 'calls.supervise', icon: DashboardOutlined, labelKey: 'calls.nav.wallboard', descriptionKey: 'calls.home.wallboard', page: lazy(() => import('../wallboard/WallboardPage.tsx')) },
   { path: '/reports', ability: 'reports.read', icon: BarChartOutlined, labelKey: 'reports.nav', descriptionKey: 'reports.home', page: lazy(() => import('../reports/ReportsPage.tsx')) },

@@ -336,7 +336,12 @@ function TalkingView({ phone, now, me }: { phone: Softphone; now: number; me: st
         </Flex>
       </Flex>
       <Flex gap={4} wrap style={{ margin: '6px 0' }}>
-        {state.held ? <Tag color="orange">{t('calls.softphone.callerOnHold')}</Tag> : null}
+        {state.held ? (
+          <Tag color="orange" data-testid="call-held-tag">
+            {t('calls.softphone.callerOnHold')}
+            {state.call?.heldSince ? ` ${formatDuration(secondsSince(state.call.heldSince, now))}` : ''}
+          </Tag>
+        ) : null}
         {state.muted ? <Tag color="red">{t('calls.softphone.muted')}</Tag> : null}
       </Flex>
       {state.warmPending ? (

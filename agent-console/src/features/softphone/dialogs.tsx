@@ -5,9 +5,9 @@ import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useDesks } from '../calls/desks.ts';
 import type { TransferTarget } from './use-softphone.ts';
+import { useWrapUpCodes } from '../wrap-up/use-wrap-up-codes.ts';
 
 export const BREAK_REASONS = ['rest', 'meal', 'training', 'meeting', 'coaching'] as const;
-export const WRAP_UP_CODES = ['consult', 'request', 'complaint', 'report', 'suggestion', 'praise', 'transferred', 'invalid', 'harassment', 'dropped'] as const;
 
 /** Picks a break reason, then calls `onConfirm` with it. */
 export function BreakDialog({ open, onCancel, onConfirm }: { open: boolean; onCancel: () => void; onConfirm: (reason: string) => Promise<void> }) {
@@ -181,13 +181,18 @@ export function ConferenceDialog({ open, onCancel, onAdd }: { open: boolean; onC
   );
 }
 
-/** The wrap-up code after a call; "ready" ends the wrap-up time at once. */
+/**
+ * The wrap-up code after a call, from the admins' list (话后小结编码); "ready" ends the wrap-up time at once.
+ * The server refuses to leave wrap-up without one, and records 未选择 when the wrap-up time runs out.
+ */
 export function WrapUpDialog({ callId, caller, onSave, onLater }: { callId: string; caller: string; onSave: (code: string, ready: boolean) => Promise<void>; onLater: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { message } = App.useApp();
+  const codes = useWrapUpCodes();
   const [code, setCode] = useState<string | undefined>(undefined);
   const [ready, setReady] = useState(true);
   const [busy, setBusy] = useState(false);
+  const language = i18n.language === 'en' ? 'en' : 'zh-CN';
   return (
     <Modal
       open
@@ -214,14 +219,18 @@ export function WrapUpDialog({ callId, caller, onSave, onLater }: { callId: stri
     >
       <div data-testid="wrap-up-dialog">
       <Typography.Paragraph type="secondary">{t('calls.wrapUp.chooseCode')}</Typography.Paragraph>
+      {codes.error ? <Typography.Text type="danger">{t('wrapUp.loadFailed')}：{errorMessage(codes.error, t)}</Typography.Text> : null}
       <Radio.Group value={code} onChange={(e) => setCode(e.target.value as string)} style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }} data-testid="wrap-up-codes">
-        {WRAP_UP_CODES.map((c) => (
-          <Radio.Button key={c} value={c}>
-            <span data-testid={`wrap-up-code-${c}`}>{t(`calls.wrapUp.codes.${c}`)}</span>
+        {codes.choosable.map((c) => (
+          <Radio.Button key={c.code} value={c.code}>
+            <span data-testid={`wrap-up-code-${c.code}`}>{c.label[language]}</span>
           </Radio.Button>
         ))}
       </Radio.Group>
-      <Checkbox checked={ready} onChange={(e) => setReady(e.target.checked)} style={{ marginTop: 16 }}>
+      <Typography.Paragraph type="secondary" style={{ marginTop: 12, fontSize: 12 }} data-testid="wrap-up-required">
+        {t('wrapUp.required')}
+      </Typography.Paragraph>
+      <Checkbox checked={ready} onChange={(e) => setReady(e.target.checked)}>
         {t('calls.wrapUp.ready')}
       </Checkbox>
       </div>

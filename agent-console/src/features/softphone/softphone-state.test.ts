@@ -112,4 +112,18 @@ describe('softphone state', () => {
     expect(secondsSince('2025-03-14T01:00:00.000Z', Date.parse('2025-03-14T01:00:09.900Z'))).to.equal(9);
     expect(ticketRegistrationPath({ id: 'c1', callerMasked: '138****8000' })).to.equal('/tickets/new?callId=c1&phone=138****8000');
   });
+
+  it('follows hold and mute as the server keeps them (another tab, a retry), not only this tab’s clicks', () => {
+    const talking = run([{ type: 'offered', offer: offered(), at: 0 }, stateChanged('on_call')]);
+    expect(talking.held).to.equal(false);
+    const held = run([{ type: 'callEvent', event: 'call.updated', call: call({ status: 'talking', onHold: true, heldSince: '2025-03-14T01:02:00.000Z', agentMuted: true }) }], talking);
+    expect(held).to.include({ held: true, muted: true });
+    const resumed = run([{ type: 'callEvent', event: 'call.updated', call: call({ status: 'talking', onHold: false, agentMuted: false }) }], held);
+    expect(resumed).to.include({ held: false, muted: false });
+    // An older payload without the fields leaves the state as it was.
+    const legacy = run([{ type: 'held', value: true }, { type: 'callEvent', event: 'call.updated', call: call({ status: 'talking' }) }], resumed);
+    expect(legacy.held).to.equal(true);
+    const reloaded = run([{ type: 'loaded', agent: { userId: ME, state: 'on_call', reason: null, since: '2025-03-14T01:01:00.000Z', callId: 'call-1', wrapUntil: null }, current: { call: call({ status: 'talking', onHold: true, agentMuted: false }), offerId: null, screenPop: null }, at: 0 }]);
+    expect(reloaded).to.include({ phase: 'talking', held: true, muted: false });
+  });
 });

@@ -74,7 +74,7 @@ export function softphoneReducer(state: SoftphoneState, action: SoftphoneAction)
       }
       if (agent.state === 'on_call' && call) {
         const same = state.call?.id === call.id;
-        return { ...base, phase: 'talking', offer: null, call, screenPop: current.screenPop, answering: false, held: same && state.held, muted: same && state.muted, warmPending: same && state.warmPending };
+        return { ...base, phase: 'talking', offer: null, call, screenPop: current.screenPop, answering: false, held: call.onHold ?? (same && state.held), muted: call.agentMuted ?? (same && state.muted), warmPending: same && state.warmPending };
       }
       const wrapUp = agent.state === 'wrap_up' && call && !call.wrapUpCode ? call : state.wrapUp;
       return { ...base, ...cleared, wrapUp };
@@ -113,7 +113,8 @@ export function softphoneReducer(state: SoftphoneState, action: SoftphoneAction)
         return { ...next, call };
       }
       if (state.phase === 'talking' && call.status === 'ended') return finishTalking(next, call);
-      return { ...next, call };
+      // Hold and mute are kept on the server: a second tab, a supervisor's action or a retry all agree.
+      return { ...next, call, held: call.onHold ?? next.held, muted: call.agentMuted ?? next.muted };
     }
     case 'answering':
       return { ...state, answering: action.value };

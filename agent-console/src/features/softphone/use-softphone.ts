@@ -123,12 +123,12 @@ export function useSoftphone(me: string): Softphone {
       await post(`/api/calls/${callId()}/decline`);
     },
     async hold(on) {
-      await post(`/api/calls/${callId()}/hold`, { hold: on });
-      dispatch({ type: 'held', value: on });
+      const res = await post<{ hold: boolean; call?: Call }>(`/api/calls/${callId()}/hold`, { hold: on });
+      dispatch({ type: 'held', value: res.call?.onHold ?? on });
     },
     async mute(on) {
-      await post(`/api/calls/${callId()}/mute`, { muted: on });
-      dispatch({ type: 'muted', value: on });
+      const res = await post<{ muted: boolean; call?: Call }>(`/api/calls/${callId()}/mute`, { muted: on });
+      dispatch({ type: 'muted', value: res.call?.agentMuted ?? on });
     },
     async transfer(transferMode, to) {
       await post(`/api/calls/${callId()}/transfer`, { mode: transferMode, to });

@@ -121,6 +121,17 @@ export function createTwilioTelephony(connection: TwilioConnection, options: { m
       }
     },
 
+    async fetchCallStatus(callSid) {
+      try {
+        const call = await client.calls(callSid).fetch();
+        const endedAt = call.endTime ? new Date(call.endTime) : null;
+        return { status: call.status, endedAt: endedAt && !Number.isNaN(endedAt.getTime()) ? endedAt : null };
+      } catch (error) {
+        if (isGone(error)) return undefined;
+        throw providerFailed('calls.fetch', error);
+      }
+    },
+
     async fetchRecording(url) {
       // Recording media is fetched with the account's credentials (required when media auth is on).
       const wavUrl = /\.(wav|mp3)$/.test(url) ? url : `${url}.wav`;

@@ -2,8 +2,9 @@
 import * as z from 'zod';
 import type { AppContext } from '../../context.ts';
 import { addJob, defineJob } from '../../platform/jobs.ts';
-import { endOffer, finishWrapUp, sweepQueue } from '../routing/routing.service.ts';
-import { queueDueCallbacks, transcribeRecording } from './calls.service.ts';
+import { endOffer, sweepQueue } from '../routing/routing.service.ts';
+import { expireWrapUp, queueDueCallbacks, transcribeRecording } from './calls.service.ts';
+import { sweepVanishedCallsWhenDue } from '../telephony/telephony.sweep.ts';
 
 const TRANSCRIBE_ATTEMPTS = 5;
 
@@ -22,7 +23,8 @@ export function callsJobs(ctx: AppContext) {
     defineJob({
       name: 'routing.finish-wrap-up',
       payload: z.object({ userId: z.uuid() }),
-      run: async (p) => void (await finishWrapUp(ctx, p.userId)),
+      // The wrap-up time is up: 未选择 is recorded for a call left without a code, then the agent is available.
+      run: async (p) => void (await expireWrapUp(ctx, p.userId)),
     }),
     defineJob({
       // Runs every few seconds: it re-adds itself (one pending copy, by key); the cron below restarts it.
@@ -32,6 +34,8 @@ export function callsJobs(ctx: AppContext) {
         try {
           const result = await sweepQueue(ctx);
           const callbacks = await queueDueCallbacks(ctx);
+          // Calls whose final status callback the carrier lost are closed from the carrier's own status.
+          await sweepVanishedCallsWhenDue(ctx).catch((e: unknown) => logger.warn({ err: e }, 'vanished-call sweep failed'));
           if (result.withdrawn || result.overflowed || callbacks) logger.info({ ...result, callbacks }, 'queue sweep');
         } finally {
           await addJob(ctx.db, 'routing.sweep', {}, { jobKey: 'routing.sweep', runAt: new Date(Date.now() + ctx.config.calls.sweepSeconds * 1000) });

@@ -11,5 +11,5 @@ export function canSupervise(actor: Subject): boolean {
 }
 
 export function callsAbilities(actor: Subject): Record<string, boolean> {
-  return { 'calls.answer': canAnswer(actor), 'calls.supervise': canSupervise(actor) };
+  return { 'calls.answer': canAnswer(actor), 'calls.supervise': canSupervise(actor), 'calls.manageWrapUpCodes': actor.role === 'admin' };
 }

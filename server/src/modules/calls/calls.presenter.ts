@@ -25,6 +25,11 @@ export const CallSchema = z
     waitSeconds: z.number().nullable(),
     talkSeconds: z.number().nullable(),
     wrapUpCode: z.string().nullable(),
+    /** The caller is on hold now (since heldSince); holdSeconds counts finished holds and the one under way. */
+    onHold: z.boolean(),
+    heldSince: z.string().nullable(),
+    holdSeconds: z.number(),
+    agentMuted: z.boolean(),
     transferTarget: z.string().nullable(),
     transcript: z.string().nullable(),
   })
@@ -33,6 +38,12 @@ export type CallJson = z.infer<typeof CallSchema>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const num = (v: string | null) => (v === null ? null : Number(v));
+
+/** Seconds on hold: the finished holds plus the one under way (to now, or to the end of the call). */
+export function holdSecondsOf(row: Pick<CallRow, 'hold_seconds' | 'held_since' | 'ended_at'>, now = new Date()): number {
+  const open = row.held_since ? Math.max(0, ((row.ended_at ?? now).getTime() - row.held_since.getTime()) / 1000) : 0;
+  return Math.round((Number(row.hold_seconds ?? 0) + open) * 1000) / 1000;
+}
 
 export function presentCall(row: CallRow): CallJson {
   return {
@@ -57,6 +68,10 @@ export function presentCall(row: CallRow): CallJson {
     waitSeconds: num(row.wait_seconds),
     talkSeconds: num(row.talk_seconds),
     wrapUpCode: row.wrap_up_code,
+    onHold: row.held_since !== null,
+    heldSince: iso(row.held_since),
+    holdSeconds: holdSecondsOf(row),
+    agentMuted: row.agent_muted,
     transferTarget: row.transfer_target,
     transcript: row.transcript,
   };

@@ -8,6 +8,7 @@ import { CallerTicketSchema, CallSchema, EarlierCallSchema } from './calls.prese
 import { canAnswer, canSupervise } from './calls.policy.ts';
 import * as service from './calls.service.ts';
 import { buildWallboard, WallboardSchema } from './wallboard.ts';
+import { canManageWrapUpCodes, createWrapUpCode, CreateWrapUpCodeBody, listWrapUpCodes, updateWrapUpCode, UpdateWrapUpCodeBody, WrapUpCodeSchema, wrapUpCodeKey } from './wrap-up-codes.ts';
 
 const IdParams = z.object({ id: z.uuid() });
 const ScreenPop = z.object({ repeatCaller: z.boolean(), earlierCalls: z.array(EarlierCallSchema), tickets: z.array(CallerTicketSchema) });
@@ -112,6 +113,45 @@ export function callsRoutes(ctx: AppContext) {
       service.wrapUpCall(ctx, a, id, b),
     ),
     action('warn', '警告恶意来电 Warn a malicious caller', z.object({ reason: z.string().min(1).max(500) }), (a, id, b) => service.warnCaller(ctx, a, id, b.reason)),
+    userRoute({
+      method: 'get',
+      path: '/api/wrap-up-codes',
+      summary: '话后小结编码 Wrap-up codes to choose from (?all=true: retired and platform codes too, for labels and admins)',
+      tags,
+      query: z.object({ all: z.enum(['true', 'false']).optional() }),
+      response: z.object({ items: z.array(WrapUpCodeSchema) }),
+      handler: async ({ actor, query }) => {
+        const all = query.all === 'true';
+        if (!canAnswer(actor) && !canSupervise(actor) && !canManageWrapUpCodes(actor)) throw new AppError('FORBIDDEN');
+        return { items: await listWrapUpCodes(ctx, { includeInactive: all, includeSystem: all }) };
+      },
+    }),
+    userRoute({
+      method: 'post',
+      path: '/api/wrap-up-codes',
+      summary: '新增话后小结编码 Add a wrap-up code (admins; audited)',
+      tags,
+      status: 201,
+      body: CreateWrapUpCodeBody,
+      response: WrapUpCodeSchema,
+      handler: async ({ actor, body }) => {
+        if (!canManageWrapUpCodes(actor)) throw new AppError('FORBIDDEN');
+        return createWrapUpCode(ctx, actor, body);
+      },
+    }),
+    userRoute({
+      method: 'patch',
+      path: '/api/wrap-up-codes/:code',
+      summary: '修改或停用话后小结编码 Rename, reorder or retire a wrap-up code (admins; audited)',
+      tags,
+      params: z.object({ code: wrapUpCodeKey }),
+      body: UpdateWrapUpCodeBody,
+      response: WrapUpCodeSchema,
+      handler: async ({ actor, params, body }) => {
+        if (!canManageWrapUpCodes(actor)) throw new AppError('FORBIDDEN');
+        return updateWrapUpCode(ctx, actor, params.code, body);
+      },
+    }),
     userRoute({
       method: 'get',
       path: '/api/missed-calls',

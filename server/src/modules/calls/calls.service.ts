@@ -21,6 +21,7 @@ import { presentCall, presentCallerTicket, presentEarlierCall } from './calls.pr
 import { addCallEvent, findCall, listCallerTickets, listEarlierCalls, lockCall, updateCall, type CallRow } from './calls.repository.ts';
 import { canSupervise } from './calls.policy.ts';
 import { offerPostCallRating } from '../surveys/index.ts';
+import { hasChosenWrapUpCode, requireChoosableCode, UNSELECTED_WRAP_UP_CODE } from './wrap-up-codes.ts';
 
 function telephonyOf(ctx: AppContext) {
   if (!ctx.ports.telephony) throw new AppError('UNAVAILABLE', { params: { provider: 'telephony' } });
@@ -123,25 +124,62 @@ export async function declineOffer(ctx: AppContext, actor: UserActor, callId: st
   return { declined: true };
 }
 
-/** Hold or resume the caller (hold music plays to them). */
+/**
+ * What ending a hold changes on a call row: the held time joins `hold_seconds`. Also used when a transfer
+ * takes the caller out of this agent's hands (the wait that follows is queue time, not hold time).
+ */
+function holdEnded(call: CallRow, now = new Date()) {
+  if (!call.held_since) return {};
+  return { held_since: null, hold_seconds: Number(call.hold_seconds ?? 0) + Math.max(0, (now.getTime() - call.held_since.getTime()) / 1000) };
+}
+
+/**
+ * Hold or resume the caller (hold music plays to them). Idempotent: asking for the state the call is already
+ * in changes nothing and tells the carrier nothing. The carrier is told first, so the record never claims a
+ * hold the caller did not get; a concurrent duplicate is settled under the call's row lock (one event).
+ */
 export async function holdCaller(ctx: AppContext, actor: UserActor, callId: string, hold: boolean) {
   const call = await loadOwnCall(ctx, actor, callId);
   requireTalking(call);
+  if ((call.held_since !== null) === hold) return { hold, call: presentCall(call) };
   await telephonyOf(ctx).updateParticipant({ sid: call.conference_sid, name: conferenceName(call.id) }, call.call_sid!, { hold, ...(hold ? { holdUrl: voiceUrl(ctx, 'hold') } : {}) });
-  await ctx.db.transaction().execute((trx) => addCallEvent(trx, call.id, hold ? 'held' : 'resumed', {}, actor.id));
-  publishCall(ctx, 'call.updated', call);
-  return { hold };
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const locked = await lockCall(trx, call.id);
+    if (!locked) throw notFound('call');
+    if ((locked.held_since !== null) === hold) return { row: locked, changed: false };
+    const now = new Date();
+    const row = await updateCall(trx, call.id, hold ? { held_since: now } : holdEnded(locked, now));
+    await addCallEvent(trx, call.id, hold ? 'held' : 'resumed', hold ? {} : { seconds: Math.round((now.getTime() - locked.held_since!.getTime()) / 100) / 10 }, actor.id);
+    return { row, changed: true };
+  });
+  if (result.changed) {
+    publishCall(ctx, 'call.updated', result.row);
+    publishQueueChanged(ctx);
+  }
+  return { hold, call: presentCall(result.row) };
 }
 
-/** Mute or unmute the agent's own microphone in the conference. */
+/** Mute or unmute the agent's own microphone in the conference. Idempotent like hold. */
 export async function muteAgent(ctx: AppContext, actor: UserActor, callId: string, muted: boolean) {
   const call = await loadOwnCall(ctx, actor, callId);
   requireTalking(call);
+  if (call.agent_muted === muted) return { muted, call: presentCall(call) };
   const offer = await ctx.db.selectFrom('call_offers').select('leg_sid').where('call_id', '=', callId).where('agent_id', '=', actor.id).where('status', '=', 'accepted').executeTakeFirst();
   if (!offer?.leg_sid) throw new AppError('CONFLICT', { messageKey: 'calls.error.not_talking' });
   await telephonyOf(ctx).updateParticipant({ sid: call.conference_sid, name: conferenceName(call.id) }, offer.leg_sid, { muted });
-  await ctx.db.transaction().execute((trx) => addCallEvent(trx, call.id, muted ? 'agent_muted' : 'agent_unmuted', {}, actor.id));
-  return { muted };
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const locked = await lockCall(trx, call.id);
+    if (!locked) throw notFound('call');
+    if (locked.agent_muted === muted) return { row: locked, changed: false };
+    const row = await updateCall(trx, call.id, { agent_muted: muted });
+    await addCallEvent(trx, call.id, muted ? 'agent_muted' : 'agent_unmuted', {}, actor.id);
+    return { row, changed: true };
+  });
+  if (result.changed) {
+    publishCall(ctx, 'call.updated', result.row);
+    publishQueueChanged(ctx);
+  }
+  return { muted, call: presentCall(result.row) };
 }
 
 export type TransferInput = { mode: 'cold' | 'warm'; to: { kind: 'agent'; agentId: string } | { kind: 'desk'; desk: string } };
@@ -166,7 +204,7 @@ export async function transferCall(ctx: AppContext, actor: UserActor, callId: st
     if (input.mode === 'cold') {
       const myOffer = await trx.selectFrom('call_offers').select(['id', 'leg_sid']).where('call_id', '=', call.id).where('agent_id', '=', actor.id).where('status', '=', 'accepted').executeTakeFirst();
       if (myOffer) await trx.updateTable('call_offers').set({ status: 'ended', ended_at: new Date(), reason: 'transferred' }).where('id', '=', myOffer.id).execute();
-      const row = await updateCall(trx, call.id, { status: 'queued', agent_id: null, desk, target_agent_id: targetAgentId, transferred_at: new Date(), caller_location: 'conference', priority: Math.max(call.priority, 2) });
+      const row = await updateCall(trx, call.id, { status: 'queued', agent_id: null, desk, target_agent_id: targetAgentId, transferred_at: new Date(), caller_location: 'conference', priority: Math.max(call.priority, 2), ...holdEnded(call), agent_muted: false });
       const change = await startWrapUp(ctx, trx, actor.id, call.id);
       await recordAudit(trx, actor, { action: 'call.transferred', entity: 'call', entityId: call.id, data: { mode: 'cold', to: input.to } });
       return { row, change, legSid: myOffer?.leg_sid ?? null, offer: null as null | { id: string; agentId: string } };
@@ -181,7 +219,9 @@ export async function transferCall(ctx: AppContext, actor: UserActor, callId: st
     if (!targetId) throw new AppError('CONFLICT', { messageKey: 'calls.error.no_agent_free' });
     const offer = await trx.insertInto('call_offers').values({ call_id: call.id, agent_id: targetId, status: 'ringing' }).returning('id').executeTakeFirstOrThrow();
     const change = await changeAgentState(trx, targetId, 'ringing', { callId: call.id });
-    const row = await updateCall(trx, call.id, { target_agent_id: targetId });
+    // The caller waits on hold while the agents consult: counted as hold time, and resumable from the console.
+    const row = await updateCall(trx, call.id, { target_agent_id: targetId, ...(call.held_since ? {} : { held_since: new Date() }) });
+    if (!call.held_since) await addCallEvent(trx, call.id, 'held', { reason: 'consult' }, actor.id);
     await recordAudit(trx, actor, { action: 'call.transfer_started', entity: 'call', entityId: call.id, data: { mode: 'warm', to: input.to, targetId } });
     return { row, change, legSid: null, offer: { id: offer.id, agentId: targetId } };
   });
@@ -211,7 +251,8 @@ export async function completeTransfer(ctx: AppContext, actor: UserActor, callId
     if (!consult) throw new AppError('CONFLICT', { messageKey: 'calls.error.no_consult' });
     const mine = await trx.selectFrom('call_offers').select(['id', 'leg_sid']).where('call_id', '=', callId).where('agent_id', '=', actor.id).where('status', '=', 'accepted').executeTakeFirst();
     if (mine) await trx.updateTable('call_offers').set({ status: 'ended', ended_at: new Date(), reason: 'transferred' }).where('id', '=', mine.id).execute();
-    const row = await updateCall(trx, callId, { agent_id: call.target_agent_id, target_agent_id: null, transferred_at: new Date() });
+    // The consulted agent takes over: the caller is resumed, and the first agent's hold and mute are theirs.
+    const row = await updateCall(trx, callId, { agent_id: call.target_agent_id, target_agent_id: null, transferred_at: new Date(), ...holdEnded(call), agent_muted: false });
     await addCallEvent(trx, callId, 'transferred', { from: actor.id, to: call.target_agent_id, mode: 'warm' }, actor.id);
     const change = await startWrapUp(ctx, trx, actor.id, callId);
     await recordAudit(trx, actor, { action: 'call.transferred', entity: 'call', entityId: callId, data: { mode: 'warm', to: call.target_agent_id } });
@@ -275,19 +316,50 @@ export async function hangupCall(ctx: AppContext, actor: UserActor, callId: stri
   return { hungUp: true };
 }
 
-/** The wrap-up code of a call the agent handled; `ready` ends the wrap-up now. */
+/**
+ * The wrap-up code (话后小结) of a call the agent handled, from the admins' list; `ready` ends the wrap-up now.
+ * Choosing the same code again changes nothing; another code replaces it (both choices stay in the events).
+ */
 export async function wrapUpCall(ctx: AppContext, actor: UserActor, callId: string, input: { code: string; ready?: boolean }) {
   const row = await ctx.db.transaction().execute(async (trx) => {
     const call = await lockCall(trx, callId);
     if (!call) throw notFound('call');
     const handled = await trx.selectFrom('call_offers').select('id').where('call_id', '=', callId).where('agent_id', '=', actor.id).where('status', 'in', ['accepted', 'ended']).executeTakeFirst();
     if (!handled) throw new AppError('FORBIDDEN');
+    await requireChoosableCode(trx, input.code);
+    if (call.wrap_up_code === input.code && (await hasChosenWrapUpCode(trx, callId, actor.id))) return call;
     const updated = await updateCall(trx, callId, { wrap_up_code: input.code });
-    await addCallEvent(trx, callId, 'wrapped_up', { code: input.code }, actor.id);
+    await addCallEvent(trx, callId, 'wrapped_up', { code: input.code, previous: call.wrap_up_code }, actor.id);
     return updated;
   });
   if (input.ready) await finishWrapUp(ctx, actor.id, { early: true });
   return { call: presentCall(row) };
+}
+
+/**
+ * The wrap-up time ran out (the `routing.finish-wrap-up` job): an agent who chose no code for the call gets
+ * 未选择 recorded on it, then goes available — in one transaction, so a code chosen at the last moment wins.
+ */
+export async function expireWrapUp(ctx: AppContext, userId: string): Promise<boolean> {
+  const change = await ctx.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('agent_states').selectAll().where('user_id', '=', userId).forUpdate().executeTakeFirst();
+    if (!row || row.state !== 'wrap_up') return undefined;
+    if (row.wrap_until && row.wrap_until.getTime() > Date.now() + 50) return undefined;
+    if (row.call_id && !(await hasChosenWrapUpCode(trx, row.call_id, userId))) {
+      const coded = await trx
+        .updateTable('calls')
+        .set({ wrap_up_code: UNSELECTED_WRAP_UP_CODE, updated_at: new Date() })
+        .where('id', '=', row.call_id)
+        .where('wrap_up_code', 'is', null)
+        .executeTakeFirst();
+      await addCallEvent(trx, row.call_id, 'wrap_up_timed_out', { agentId: userId, recorded: coded.numUpdatedRows > 0n ? UNSELECTED_WRAP_UP_CODE : null });
+    }
+    return changeAgentState(trx, userId, 'available', { reason: null });
+  });
+  if (!change) return false;
+  publishAgentState(ctx, change);
+  triggerRouting(ctx);
+  return true;
 }
 
 // ------------------------------------------------------------------------------------------------------

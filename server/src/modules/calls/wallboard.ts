@@ -15,7 +15,21 @@ export const WallboardSchema = z
     longestWaitSeconds: z.number(),
     waitingByDesk: z.record(z.string(), z.number()),
     agentsByState: z.record(z.string(), z.number()),
-    agents: z.array(z.object({ userId: z.string(), displayName: z.string(), state: z.string(), reason: z.string().nullable(), sinceSeconds: z.number() })),
+    agents: z.array(
+      z.object({
+        userId: z.string(),
+        displayName: z.string(),
+        state: z.string(),
+        reason: z.string().nullable(),
+        sinceSeconds: z.number(),
+        /** The agent's live call: its caller on hold (and for how long), the agent's microphone muted. */
+        callId: z.string().nullable(),
+        onHold: z.boolean(),
+        holdSeconds: z.number(),
+        muted: z.boolean(),
+      }),
+    ),
+
     today: z.object({
       offered: z.number(),
       answered: z.number(),
@@ -79,7 +93,8 @@ export async function buildWallboard(ctx: AppContext): Promise<Wallboard> {
   const agents = await ctx.db
     .selectFrom('agent_states')
     .innerJoin('users', 'users.id', 'agent_states.user_id')
-    .select(['agent_states.user_id', 'users.display_name', 'agent_states.state', 'agent_states.reason', 'agent_states.since'])
+    .leftJoin('calls', (join) => join.onRef('calls.id', '=', 'agent_states.call_id').on('calls.status', '=', 'talking'))
+    .select(['agent_states.user_id', 'users.display_name', 'agent_states.state', 'agent_states.reason', 'agent_states.since', 'calls.id as call_id', 'calls.held_since', 'calls.agent_muted'])
     .where('agent_states.state', '!=', 'offline')
     .orderBy('users.display_name')
     .execute();
@@ -98,7 +113,12 @@ export async function buildWallboard(ctx: AppContext): Promise<Wallboard> {
       state: a.state,
       reason: a.reason,
       sinceSeconds: Math.max(0, Math.round((now.getTime() - a.since.getTime()) / 1000)),
+      callId: a.call_id,
+      onHold: a.held_since !== null,
+      holdSeconds: a.held_since ? Math.max(0, Math.round((now.getTime() - a.held_since.getTime()) / 1000)) : 0,
+      muted: a.agent_muted === true,
     })),
+
     today: await measureCalls(ctx, startOfToday(ctx.config.timezone, now), new Date(now.getTime() + 1000)),
   };
 }

@@ -1,16 +1,25 @@
 /**
  * ACD: agent states and the assignment of waiting calls to agents.
  *
- * Assignment is exact across server processes: one transaction selects the longest-idle available agent with
- * the call's desk skill `FOR UPDATE SKIP LOCKED`, locks the call the same way, and reserves both (agent →
- * ringing, call → offering, one ringing offer). Unique indexes on live calls and ringing offers per agent make
- * a double assignment impossible even for code that forgets the locks. The carrier is called after commit;
- * if it fails, the reservation is undone and the call waits for the next attempt, keeping its place.
+ * Assignment is exact across server processes: one statement (`routing_reserve_calls`, migration 0015) selects
+ * the longest-idle available agent with the call's desk skill `FOR UPDATE SKIP LOCKED`, locks the call the same
+ * way, and reserves both (agent → ringing, call → offering, one ringing offer). Unique indexes on live calls and
+ * ringing offers per agent make a double assignment impossible even for code that forgets the locks. The
+ * carrier is called after commit; if it fails, the reservation is undone and the call waits for the next
+ * attempt, keeping its place.
  *
- * Routing runs on events (call queued, agent available, offer ended, wrap-up ended) and on a sweep job that
- * catches timeouts and overflow when no event comes.
+ * When routing runs, and why it is fast:
+ * - In the transaction that frees an agent (sign-in, end of a call with no wrap-up time, end of wrap-up) or
+ *   queues a call (the IVR's enqueue), `offerNextCallInTransaction` reserves the next pair at once. The offer
+ *   is rung after the commit: PostgreSQL delivers the statement's NOTIFY then, and one process's listener
+ *   claims and dials it.
+ * - After commit, events (call queued, agent available, offer ended, wrap-up ended) trigger a pass that
+ *   catches everything else; passes in one process coalesce.
+ * - Passes and claims use the listener's own connection, so they do not queue behind webhooks for the pool.
+ * - A sweep job catches timeouts, overflow and anything a lost notification left behind.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
+import pg from 'pg';
 import type { AppContext } from '../../context.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { addJob } from '../../platform/jobs.ts';
@@ -20,12 +29,16 @@ import { addCallEvent, lockCall, updateCall } from '../calls/calls.repository.ts
 import { publishAgentState, publishCall, publishCallOffered, publishQueueChanged } from '../calls/calls.events.ts';
 import { agentIdentity, conferenceName, voiceUrl } from '../telephony/telephony.urls.ts';
 import { isWithinCallingHours } from './calling-hours.ts';
+import { requireWrapUpChosen } from '../calls/wrap-up-codes.ts';
 
 export type StateChange = { userId: string; from: AgentStateName | null; to: AgentStateName; reason: string | null; callId: string | null; at: Date };
 
 /**
  * Moves an agent to a state and keeps the change (occupancy figures read agent_state_changes). `idle` resets
- * the longest-idle clock: an agent who just finished a call goes to the back of the line.
+ * the longest-idle clock: an agent who just finished a call goes to the back of the line. The change is
+ * stamped when it is made (after the agent's row is locked), like `agent_states.since`, not when the
+ * surrounding transaction began: a webhook's transaction may wait for its call's row first, and the log
+ * would otherwise show the agent free before they were.
  */
 export async function changeAgentState(
   trx: Executor,
@@ -33,8 +46,8 @@ export async function changeAgentState(
   to: AgentStateName,
   options: { reason?: string | null; callId?: string | null; resetIdle?: boolean; wrapUntil?: Date | null } = {},
 ): Promise<StateChange> {
-  const now = new Date();
   const before = await trx.selectFrom('agent_states').select(['state']).where('user_id', '=', userId).forUpdate().executeTakeFirst();
+  const now = new Date();
   const values = {
     state: to,
     reason: options.reason ?? null,
@@ -47,138 +60,208 @@ export async function changeAgentState(
   else await trx.insertInto('agent_states').values({ user_id: userId, idle_since: now, ...values }).execute();
   await trx
     .insertInto('agent_state_changes')
-    .values({ user_id: userId, from_state: before?.state ?? null, to_state: to, reason: options.reason ?? null, call_id: options.callId ?? null })
+    .values({ user_id: userId, from_state: before?.state ?? null, to_state: to, reason: options.reason ?? null, call_id: options.callId ?? null, at: now })
     .execute();
   return { userId, from: before?.state ?? null, to, reason: options.reason ?? null, callId: options.callId ?? null, at: now };
 }
 
 export type Assignment = { callId: string; offerId: string; agentId: string; direction: 'inbound' | 'callback' };
 
-/** The agent who may take a call: a named agent, or the longest-idle available agent with the desk skill. */
-async function reserveAgent(trx: Executor, callId: string, desk: string, targetAgentId: string | null): Promise<string | undefined> {
-  const row = await sql<{ user_id: string }>`
-    select a.user_id
-      from agent_states a
-     where a.state = 'available'
-       and ${targetAgentId ? sql`a.user_id = ${targetAgentId}` : sql`exists (select 1 from user_skills s where s.user_id = a.user_id and s.desk_code = ${desk})`}
-       and not exists (select 1 from call_offers o where o.call_id = ${callId} and o.agent_id = a.user_id and o.status in ('declined', 'no_answer'))
-       -- An agent whose last call is still ending (their leg hung up before the caller's status came) waits.
-       and not exists (select 1 from calls c where c.agent_id = a.user_id and c.status in ('offering', 'talking'))
-       -- So does one whose leg is still up after the caller's side ended (the caller's final status can come
-       -- before the offer is marked answered, which leaves the agent available with a live leg): an agent
-       -- never rings for a second call while any offer of theirs is open.
-       and not exists (select 1 from call_offers o2 where o2.agent_id = a.user_id and o2.status in ('ringing', 'accepted'))
-     order by a.idle_since asc
-     limit 1
-       for update of a skip locked
-  `.execute(trx);
-  return row.rows[0]?.user_id;
-}
+/**
+ * How many (call, agent) pairs one routing statement may reserve. The pass runs inside PostgreSQL, so a bigger
+ * batch costs a fraction of a millisecond per pair, not three round trips.
+ */
+const BATCH = 50;
 
-/** How many (call, agent) pairs one routing transaction may reserve: a burst shares BEGIN, COMMIT and reads. */
-const BATCH = 10;
-
-/** Reserves the next (call, agent) pair in one transaction, or returns undefined when none can be made. */
+/** Reserves the next (call, agent) pair, or returns undefined when none can be made. */
 export async function assignNextCall(ctx: AppContext): Promise<Assignment | undefined> {
   return (await assignWaitingCalls(ctx, 1))[0];
 }
 
-/**
- * Reserves up to `max` (call, agent) pairs in one transaction, in routing order (priority, then time queued);
- * an empty list when none can be made. Within the transaction a reserved agent is ringing and a reserved
- * call is offering, so neither is picked twice; across processes the row locks keep it exact.
- */
-export async function assignWaitingCalls(ctx: AppContext, max = BATCH): Promise<Assignment[]> {
-  const callbacksAllowed = isWithinCallingHours(ctx);
-  // The desks some available agent could take right now. Without this, a pass with every agent busy asks
-  // `reserveAgent` once per waiting call (up to 50 queries) only to find nobody, and a pass runs after every
-  // queued or ended call. Exact: a call whose desk is not here cannot get an agent by skill in this pass
-  // (named-agent calls are still asked), and an agent who becomes available afterwards triggers a new pass.
-  // Read before the transaction: a pass that finds nobody costs one round trip, not three (BEGIN, COMMIT).
-  // How many agents are available also bounds the batch: once that many are reserved, the calls behind
-  // would each ask `reserveAgent` in vain.
-  const staffed = await sql<{ desks: (string | null)[] | null; agents: number }>`
-    select array_agg(distinct s.desk_code) as desks, count(distinct a.user_id)::int as agents
-      from agent_states a left join user_skills s on s.user_id = a.user_id
-     where a.state = 'available'
-  `.execute(ctx.db);
-  const available = staffed.rows[0]?.agents ?? 0;
-  if (available === 0) return [];
-  const desks = new Set(staffed.rows[0]?.desks ?? []);
-  const limit = Math.min(max, available);
-  const made = await ctx.db.transaction().execute(async (trx) => {
-    const candidates = await trx
-      .selectFrom('calls')
-      .select(['id', 'desk', 'target_agent_id', 'direction', 'callback_requested'])
-      .where('status', '=', 'queued')
-      .orderBy('priority', 'desc')
-      .orderBy('queued_at', 'asc')
-      .limit(50)
-      .execute();
-    const reserved: { assignment: Assignment; change: StateChange }[] = [];
-    for (const candidate of candidates) {
-      if (reserved.length >= limit) break;
-      const callback = candidate.direction === 'callback' || candidate.callback_requested;
-      if (callback && !callbacksAllowed) continue;
-      const desk = candidate.desk ?? 'general';
-      if (!candidate.target_agent_id && !desks.has(desk)) continue;
-      const agentId = await reserveAgent(trx, candidate.id, desk, candidate.target_agent_id);
-      if (!agentId) continue;
-      const call = await trx.selectFrom('calls').select(['id']).where('id', '=', candidate.id).where('status', '=', 'queued').forUpdate().skipLocked().executeTakeFirst();
-      if (!call) continue;
-      const { offerId, change } = await reserveOffer(ctx, trx, candidate.id, agentId);
-      reserved.push({ assignment: { callId: candidate.id, offerId, agentId, direction: candidate.direction }, change });
-    }
-    return reserved;
-  });
-  for (const r of made) publishAgentState(ctx, r.change);
-  return made.map((r) => r.assignment);
+type ReservedRow = { call_id: string; offer_id: string; agent_id: string; direction: 'inbound' | 'callback'; from_state: AgentStateName | null; at: Date };
+
+/** The seconds after which the safety-net job withdraws an offer whose "no answer" callback never came. */
+function withdrawSeconds(ctx: AppContext): number {
+  return ctx.config.calls.ringTimeoutSeconds + 10;
 }
 
 /**
- * Writes one reservation in one statement: the call offering to the agent, the ringing offer, the agent
- * ringing (and the state log), the call event, and the safety-net job that withdraws an offer whose "no
- * answer" callback is lost. `offered_at` is the statement's clock, not the transaction's start: in a batch,
- * each offer carries the moment it was reserved.
+ * Reserves up to `max` (call, agent) pairs in routing order (priority, then time queued; longest-idle agent
+ * with the desk skill) in one statement, `routing_reserve_calls` (migration 0015): the agent and the call are
+ * locked `FOR UPDATE SKIP LOCKED` and the offer, both states, the state log, the event and the withdraw job are
+ * written before the statement ends, so passes in several processes never share an agent or a call. An empty
+ * list when no pair can be made. Every pair's `offered_at` is the moment it was reserved.
  */
-async function reserveOffer(ctx: AppContext, trx: Executor, callId: string, agentId: string): Promise<{ offerId: string; change: StateChange }> {
-  const now = new Date();
-  const withdrawAt = new Date(now.getTime() + (ctx.config.calls.ringTimeoutSeconds + 10) * 1000);
-  const { rows } = await sql<{ offer_id: string; from_state: AgentStateName | null; jobs: number }>`
-    with call as (
-      update calls
-         set status = 'offering', agent_id = ${agentId}, first_offered_at = coalesce(first_offered_at, ${now}),
-             conference_name = ${conferenceName(callId)}, updated_at = ${now}
-       where id = ${callId}
-      returning id
-    ), offer as (
-      insert into call_offers (call_id, agent_id, status, offered_at)
-      select id, ${agentId}, 'ringing', clock_timestamp() from call
-      returning id
-    ), before as (
-      select state from agent_states where user_id = ${agentId}
-    ), agent as (
-      update agent_states set state = 'ringing', reason = null, since = ${now}, call_id = ${callId}, wrap_until = null
-       where user_id = ${agentId}
-      returning user_id
-    ), logged as (
-      insert into agent_state_changes (user_id, from_state, to_state, reason, call_id)
-      select user_id, (select state from before), 'ringing', null, ${callId} from agent
-    ), event as (
-      insert into call_events (call_id, kind, data)
-      select ${callId}, 'offered', jsonb_build_object('agentId', ${agentId}::text, 'offerId', offer.id) from offer
-    ), job as (
-      select graphile_worker.add_job('routing.withdraw-offer', json_build_object('offerId', offer.id),
-                                     run_at => ${withdrawAt}::timestamptz, job_key => 'offer:' || offer.id, job_key_mode => 'replace')
-        from offer
-    )
-    select offer.id as offer_id, (select state from before) as from_state, (select count(*)::int from job) as jobs from offer
-  `.execute(trx);
-  const row = rows[0];
-  // The call was locked queued just before: no row here is a bug, and the transaction is rolled back.
-  if (!row || row.jobs !== 1) throw new Error(`reservation of call ${callId} for agent ${agentId} wrote nothing`);
-  return { offerId: row.offer_id, change: { userId: agentId, from: row.from_state, to: 'ringing', reason: null, callId, at: now } };
+export async function assignWaitingCalls(ctx: AppContext, max = BATCH): Promise<Assignment[]> {
+  const rows = await queryRouting<ReservedRow>(ctx, sql`
+    select * from routing_reserve_calls(${max}::int, ${isWithinCallingHours(ctx)}::boolean, ${withdrawSeconds(ctx)}::int)
+  `);
+  for (const r of rows) publishAgentState(ctx, reservedChange(r));
+  return rows.map(toAssignment);
 }
+
+function toAssignment(r: { call_id: string; offer_id: string; agent_id: string; direction: 'inbound' | 'callback' }): Assignment {
+  return { callId: r.call_id, offerId: r.offer_id, agentId: r.agent_id, direction: r.direction };
+}
+
+function reservedChange(r: ReservedRow): StateChange {
+  return { userId: r.agent_id, from: r.from_state, to: 'ringing', reason: null, callId: r.call_id, at: r.at };
+}
+
+/**
+ * Offers the next waiting call inside the caller's transaction, right after it made an agent available: the
+ * reservation is made the moment the agent is free, not after the commit, the after-commit hooks and a routing
+ * pass. Same order and locks as a pass (the longest-idle free agent gets the first call in line, which is
+ * usually the agent just freed). Nobody rings before the commit: the offer is `dial_pending`, and PostgreSQL
+ * delivers its NOTIFY on commit (never after a rollback) to every process's routing listener, one of which
+ * claims and dials it. A pair that cannot be reserved is left to the after-commit pass.
+ */
+export async function offerNextCallInTransaction(ctx: AppContext, trx: Executor): Promise<number> {
+  const { rows } = await sql<ReservedRow>`
+    select * from routing_reserve_calls(1, ${isWithinCallingHours(ctx)}::boolean, ${withdrawSeconds(ctx)}::int, true)
+  `.execute(trx);
+  return rows.length;
+}
+
+/**
+ * Each process's routing connection: the listener's own (see `startRoutingListener`), while it is up, with the
+ * tail of its statements (one at a time: node-postgres no longer queues concurrent queries on a client).
+ */
+const routingConnections = new WeakMap<AppContext, { client: pg.Client; tail: Promise<unknown> }>();
+
+/**
+ * Runs a routing statement (a pass, a claim) on the process's routing connection when it is up, else on the
+ * pool. A routing statement is one short autocommit statement, and it is what the next ring waits for: in a
+ * burst of webhooks every pooled connection is taken and hundreds of queries queue for one, and a pass queued
+ * behind them would wait with them. Passes and claims are coalesced, so one connection is all they need.
+ */
+async function queryRouting<R>(ctx: AppContext, query: RawBuilder<R>): Promise<R[]> {
+  const connection = routingConnections.get(ctx);
+  if (!connection) return (await query.execute(ctx.db)).rows;
+  const compiled = query.compile(ctx.db);
+  const result = connection.tail.then(() => connection.client.query(compiled.sql, [...compiled.parameters]));
+  connection.tail = result.catch(() => undefined);
+  return (await result).rows as R[];
+}
+
+type ClaimedRow = { call_id: string; offer_id: string; agent_id: string; direction: 'inbound' | 'callback'; offered_at: Date };
+
+/**
+ * Dials the offers reserved inside other transactions (`offerNextCallInTransaction`) that have committed and
+ * that no process has claimed yet; each is claimed by exactly one process. A process without a carrier
+ * connection leaves them to one that has one (or to the withdraw job).
+ */
+export async function dialPendingOffers(ctx: AppContext): Promise<number> {
+  if (!ctx.ports.telephony) return 0;
+  const rows = await queryRouting<ClaimedRow>(ctx, sql`
+    select c.call_id, c.offer_id, c.agent_id, c.direction, o.offered_at
+      from routing_claim_dials(${BATCH}::int) c join call_offers o on o.id = c.offer_id
+  `);
+  for (const r of rows) {
+    // The agent left `available` for `ringing` when the offer was reserved; consoles hear it now, after commit.
+    publishAgentState(ctx, { userId: r.agent_id, from: 'available', to: 'ringing', reason: null, callId: r.call_id, at: r.offered_at });
+    void startOffer(ctx, toAssignment(r));
+  }
+  if (rows.length) publishQueueChanged(ctx);
+  return rows.length;
+}
+
+const dialing = new WeakMap<AppContext, { running: boolean; again: boolean }>();
+
+/** `dialPendingOffers` once per burst of notifications: one claim statement serves every offer committed meanwhile. */
+function scheduleDialing(ctx: AppContext): void {
+  const state = dialing.get(ctx) ?? { running: false, again: false };
+  dialing.set(ctx, state);
+  if (state.running) {
+    state.again = true;
+    return;
+  }
+  state.running = true;
+  void (async () => {
+    try {
+      do {
+        state.again = false;
+        while ((await dialPendingOffers(ctx)) >= BATCH);
+      } while (state.again);
+    } catch (error) {
+      ctx.logger.error({ err: error }, 'dialling reserved offers failed; the sweep will try again');
+    } finally {
+      state.running = false;
+    }
+  })();
+}
+
+/** The channel `routing_reserve_calls` notifies (migration 0015). */
+const DIAL_CHANNEL = 'routing_dial';
+
+/**
+ * Listens on `routing_dial` on a dedicated connection (LISTEN cannot share a pooled one) and dials the offers
+ * reserved inside other transactions as soon as they commit. The same connection carries this process's
+ * routing passes and claims (`queryRouting`). Reconnects with a growing pause; after a reconnect it claims
+ * whatever was reserved meanwhile (the sweep does too). Returns the stop function.
+ */
+export async function startRoutingListener(ctx: AppContext, databaseUrl: string): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let failures = 0;
+
+  const connect = async (isReconnect: boolean): Promise<void> => {
+    const next = new pg.Client({ connectionString: databaseUrl, application_name: LISTENER_NAME });
+    next.on('notification', (message) => {
+      if (message.channel === DIAL_CHANNEL) scheduleDialing(ctx);
+    });
+    next.on('error', (error) => {
+      ctx.logger.warn({ err: error }, 'routing listener connection failed; reconnecting');
+      scheduleReconnect(next);
+    });
+    next.on('end', () => scheduleReconnect(next));
+    await next.connect();
+    await next.query(`LISTEN ${DIAL_CHANNEL}`);
+    if (stopped) {
+      await next.end().catch(() => {});
+      return;
+    }
+    client = next;
+    routingConnections.set(ctx, { client: next, tail: Promise.resolve() });
+    failures = 0;
+    if (isReconnect) {
+      scheduleDialing(ctx);
+      ctx.logger.info('routing listener reconnected');
+    }
+  };
+
+  const scheduleReconnect = (from: pg.Client) => {
+    if (stopped || client !== from || retryTimer) return;
+    client = undefined;
+    if (routingConnections.get(ctx)?.client === from) routingConnections.delete(ctx);
+    from.removeAllListeners('notification');
+    void from.end().catch(() => {});
+    const attempt = () => {
+      retryTimer = undefined;
+      if (stopped) return;
+      connect(true).catch((error: unknown) => {
+        failures++;
+        ctx.logger.warn({ err: error, failures }, 'routing listener could not reconnect');
+        if (!stopped) retryTimer = setTimeout(attempt, Math.min(5_000, 250 * 2 ** failures));
+      });
+    };
+    retryTimer = setTimeout(attempt, Math.min(5_000, 250 * 2 ** failures));
+  };
+
+  await connect(false);
+  return async () => {
+    stopped = true;
+    if (retryTimer) clearTimeout(retryTimer);
+    const current = client;
+    client = undefined;
+    if (current && routingConnections.get(ctx)?.client === current) routingConnections.delete(ctx);
+    await current?.end().catch(() => {});
+  };
+}
+
+/** The routing listener's `application_name` (tests cut its connection to exercise the reconnect). */
+export const LISTENER_NAME = 'hotline-12345-routing-listener';
 
 const routing = new WeakMap<AppContext, { running: boolean; again: boolean }>();
 
@@ -200,9 +283,10 @@ export async function routeWaitingCalls(ctx: AppContext): Promise<number> {
       state.again = false;
       for (;;) {
         const assignments = await assignWaitingCalls(ctx);
-        if (assignments.length === 0) break;
         made += assignments.length;
         for (const assignment of assignments) void startOffer(ctx, assignment);
+        // A short batch means the pass ran out of calls or free agents; a change after it triggers again.
+        if (assignments.length < BATCH) break;
       }
     } while (state.again);
   } catch (error) {
@@ -269,7 +353,7 @@ export async function endOffer(
     const call = await lockCall(trx, offer.call_id);
     const current = await trx.selectFrom('call_offers').selectAll().where('id', '=', offerId).forUpdate().executeTakeFirstOrThrow();
     if (current.status !== 'ringing') return undefined;
-    await trx.updateTable('call_offers').set({ status, ended_at: new Date(), reason: options.reason ?? null }).where('id', '=', offerId).execute();
+    await trx.updateTable('call_offers').set({ status, ended_at: new Date(), reason: options.reason ?? null, dial_pending: false }).where('id', '=', offerId).execute();
     const agentState = await trx.selectFrom('agent_states').select(['state', 'call_id']).where('user_id', '=', offer.agent_id).executeTakeFirst();
     let change: StateChange | undefined;
     if (agentState?.state === 'ringing' && agentState.call_id === offer.call_id) {
@@ -312,7 +396,9 @@ export async function finishWrapUp(ctx: AppContext, userId: string, options: { e
     const row = await trx.selectFrom('agent_states').selectAll().where('user_id', '=', userId).forUpdate().executeTakeFirst();
     if (!row || row.state !== 'wrap_up') return undefined;
     if (!options.early && row.wrap_until && row.wrap_until.getTime() > Date.now() + 50) return undefined;
-    return changeAgentState(trx, userId, 'available', { reason: null });
+    const change = await changeAgentState(trx, userId, 'available', { reason: null });
+    await offerNextCallInTransaction(ctx, trx);
+    return change;
   });
   if (!change) return false;
   publishAgentState(ctx, change);
@@ -326,7 +412,11 @@ export async function finishWrapUp(ctx: AppContext, userId: string, options: { e
  */
 export async function startWrapUp(ctx: AppContext, trx: Executor, userId: string, callId: string): Promise<StateChange> {
   const seconds = ctx.config.calls.wrapUpSeconds;
-  if (seconds <= 0) return changeAgentState(trx, userId, 'available', { resetIdle: true });
+  if (seconds <= 0) {
+    const change = await changeAgentState(trx, userId, 'available', { resetIdle: true });
+    await offerNextCallInTransaction(ctx, trx);
+    return change;
+  }
   const until = new Date(Date.now() + seconds * 1000);
   const change = await changeAgentState(trx, userId, 'wrap_up', { callId, resetIdle: true, wrapUntil: until });
   await addJob(trx, 'routing.finish-wrap-up', { userId }, { runAt: until, jobKey: `wrap:${userId}` });
@@ -338,6 +428,8 @@ export async function startWrapUp(ctx: AppContext, trx: Executor, userId: string
  * desk, and route. Safe to run in every process at once (all changes are guarded by row locks).
  */
 export async function sweepQueue(ctx: AppContext): Promise<{ withdrawn: number; overflowed: number; routed: number }> {
+  // Offers reserved inside a transaction whose notification this process's listener missed (a reconnect).
+  await dialPendingOffers(ctx);
   const stale = await ctx.db
     .selectFrom('call_offers')
     .select('id')
@@ -399,22 +491,32 @@ export async function setOwnAgentState(
   userId: string,
   input: { state: 'available' | 'break' | 'offline'; reason?: string; simulatorAnswer?: 'manual' | 'auto' },
 ) {
+  // Simulator mode: the agent's softphone is the simulator's handset (by default it rings until answered). It
+  // is set up while the state changes, and before the commit: a call reserved in the transaction rings at once.
+  const registering =
+    input.state === 'available' && ctx.ports.softphones
+      ? ctx.ports.softphones.register(agentIdentity(userId), { answer: input.simulatorAnswer ?? 'manual' }).catch((e: unknown) => ctx.logger.warn({ err: e }, 'simulator handset not registered'))
+      : undefined;
   const change = await ctx.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('agent_states').selectAll().where('user_id', '=', userId).forUpdate().executeTakeFirst();
     if (row && (row.state === 'ringing' || row.state === 'on_call')) {
       throw new AppError('CONFLICT', { messageKey: 'calls.error.agent_busy', params: { state: row.state } });
     }
+    // Leaving wrap-up by hand needs the call's wrap-up code (calls/wrap-up-codes.ts); signing off does not.
+    if (row?.state === 'wrap_up' && input.state !== 'offline') await requireWrapUpChosen(trx, userId, row.call_id);
     if (input.state === 'available') {
       const skills = await trx.selectFrom('user_skills').select('desk_code').where('user_id', '=', userId).execute();
       if (skills.length === 0) throw new AppError('CONFLICT', { messageKey: 'calls.error.no_skills' });
     }
     if (row?.state === input.state && row.reason === (input.reason ?? null)) return undefined;
-    return changeAgentState(trx, userId, input.state, { reason: input.state === 'break' ? (input.reason ?? 'break') : null, resetIdle: input.state === 'available' && row?.state !== 'wrap_up' });
+    const made = await changeAgentState(trx, userId, input.state, { reason: input.state === 'break' ? (input.reason ?? 'break') : null, resetIdle: input.state === 'available' && row?.state !== 'wrap_up' });
+    if (input.state === 'available') {
+      await registering;
+      await offerNextCallInTransaction(ctx, trx);
+    }
+    return made;
   });
-  if (input.state === 'available' && ctx.ports.softphones) {
-    // Simulator mode: the agent's softphone is the simulator's handset; by default it rings until answered.
-    await ctx.ports.softphones.register(agentIdentity(userId), { answer: input.simulatorAnswer ?? 'manual' }).catch((e: unknown) => ctx.logger.warn({ err: e }, 'simulator handset not registered'));
-  }
+  await registering;
   if (change) {
     publishAgentState(ctx, change);
     publishQueueChanged(ctx);

@@ -5,6 +5,7 @@ import { addJob } from '../../platform/jobs.ts';
 import { callsJobs, callsSchedule } from '../calls/calls.jobs.ts';
 import { callsRoutes } from '../calls/calls.routes.ts';
 import { routingRoutes } from '../routing/routing.routes.ts';
+import { startRoutingListener } from '../routing/routing.service.ts';
 import { loadCallFlows } from './telephony.flows.ts';
 import { telephonyRoutes } from './telephony.routes.ts';
 import { simPhoneRoutes } from './sim-phone.routes.ts';
@@ -22,8 +23,10 @@ export const callsModule = {
   webhooks: (ctx: AppContext, router: Router) => telephonyWebhooks(ctx, router),
   jobs: callsJobs,
   schedule: callsSchedule,
-  async start(ctx: AppContext): Promise<void> {
+  async start(ctx: AppContext, runtime: { databaseUrl: string }): Promise<() => Promise<void>> {
     await loadCallFlows(ctx);
     await addJob(ctx.db, 'routing.sweep', {}, { jobKey: 'routing.sweep' });
+    // Dials the offers reserved inside other use cases' transactions as they commit (routing_dial NOTIFY).
+    return startRoutingListener(ctx, runtime.databaseUrl);
   },
 };

@@ -28,12 +28,13 @@ import {
   type CallRow,
 } from '../calls/calls.repository.ts';
 import { publishCall, publishQueueChanged } from '../calls/calls.events.ts';
-import { changeAgentState, endOffer, overflowLongWaits, startWrapUp, triggerRouting, type StateChange } from '../routing/routing.service.ts';
+import { changeAgentState, endOffer, offerNextCallInTransaction, overflowLongWaits, startWrapUp, triggerRouting, type StateChange } from '../routing/routing.service.ts';
 import { publishAgentState } from '../calls/calls.events.ts';
 import { flowOf } from './telephony.flows.ts';
 import { offerPostCallRating } from '../surveys/index.ts';
 import { conferenceName, voiceUrl } from './telephony.urls.ts';
 import { voicebotListen } from './telephony.voicebot.ts';
+import { offerVoicebotWhileUnstaffed } from './telephony.unstaffed.ts';
 
 type After = () => Promise<void> | void;
 type Outcome = { twiml: string; after?: After[] };
@@ -125,6 +126,8 @@ async function applyFlowResult(ctx: AppContext, trx: Executor, call: CallRow, fl
     }
   }
   await updateCall(trx, call.id, change);
+  // Queued with an agent free: the offer is reserved now, in this transaction (rung once it commits).
+  if (change.status === 'queued') await offerNextCallInTransaction(ctx, trx);
   return out;
 }
 
@@ -366,7 +369,10 @@ export async function handleWait(ctx: AppContext, input: { callId?: string; call
     }
     const staffed = await ctx.db.selectFrom('agent_states').select('user_id').where('state', '!=', 'offline').limit(1).executeTakeFirst();
     if (!staffed) {
-      // Nobody is signed in to answer: offer voicemail rather than an endless wait.
+      // Nobody is signed in to answer: the flow's voice bot first, when it has one (telephony.unstaffed.ts) …
+      const bot = await offerVoicebotWhileUnstaffed(ctx, call);
+      if (bot !== undefined) return bot;
+      // … then voicemail rather than an endless wait.
       await ctx.db.transaction().execute(async (trx) => {
         const locked = await lockCall(trx, call.id);
         if (locked?.status !== 'queued') return;
