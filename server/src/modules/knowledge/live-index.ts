@@ -7,9 +7,9 @@
  *
  * State is per AppContext rather than per module, so two platforms in one test process stay independent.
  */
-import pg from 'pg';
 import { createMatcher, type KnowledgeEntry, type Matcher } from '../../../../knowledge-base/src/index.ts';
 import type { AppContext } from '../../context.ts';
+import { startListener } from '../../platform/db/listen.ts';
 import { LIVE_CHANNEL, listLiveEntries } from './knowledge.repository.ts';
 
 /** What the bot and the agents' search need of a published entry besides the matcher's copy. */
@@ -143,69 +143,28 @@ async function rebuildIndex(ctx: AppContext): Promise<void> {
  * Returns a stop function. The connection reconnects with a growing pause, then reloads the whole index.
  */
 export async function startLiveIndex(ctx: AppContext, databaseUrl: string): Promise<() => Promise<void>> {
-  let stopped = false;
-  let client: pg.Client | undefined;
-  let retryTimer: NodeJS.Timeout | undefined;
-  let failures = 0;
-
-  const connect = async (isReconnect: boolean): Promise<void> => {
-    const next = new pg.Client({ connectionString: databaseUrl, application_name: 'hotline-12345-kb-listener' });
-    next.on('notification', (message) => {
-      if (message.channel !== LIVE_CHANNEL || !message.payload) return;
+  await liveIndex(ctx);
+  return startListener({
+    databaseUrl,
+    channel: LIVE_CHANNEL,
+    applicationName: 'hotline-12345-kb-listener',
+    logger: ctx.logger,
+    label: 'knowledge listener',
+    onNotification: (payload) => {
+      if (!payload) return;
       let ids: unknown;
       try {
-        ids = JSON.parse(message.payload);
+        ids = JSON.parse(payload);
       } catch {
         return;
       }
       if (Array.isArray(ids)) void refreshEntries(ctx, ids.filter((id): id is string => typeof id === 'string')).catch(() => {});
-    });
-    next.on('error', (error) => {
-      ctx.logger.warn({ err: error }, 'knowledge listener connection failed; reconnecting');
-      scheduleReconnect(next);
-    });
-    next.on('end', () => scheduleReconnect(next));
-    await next.connect();
-    await next.query(`LISTEN ${LIVE_CHANNEL}`);
-    if (stopped) {
-      await next.end().catch(() => {});
-      return;
-    }
-    client = next;
-    failures = 0;
-    if (isReconnect) {
-      await rebuildIndex(ctx);
-      ctx.logger.info('knowledge listener reconnected; index reloaded');
-    }
-  };
-
-  const scheduleReconnect = (from: pg.Client) => {
-    if (stopped || client !== from || retryTimer) return;
-    client = undefined;
-    from.removeAllListeners('notification');
-    void from.end().catch(() => {});
-    const attempt = () => {
-      retryTimer = undefined;
-      if (stopped) return;
-      connect(true).catch((error: unknown) => {
-        failures++;
-        ctx.logger.warn({ err: error, failures }, 'knowledge listener could not reconnect');
-        if (!stopped) retryTimer = setTimeout(attempt, Math.min(5_000, 250 * 2 ** failures));
-      });
-    };
-    retryTimer = setTimeout(attempt, Math.min(5_000, 250 * 2 ** failures));
-  };
-
-  await liveIndex(ctx);
-  await connect(false);
-
-  return async () => {
-    stopped = true;
-    if (retryTimer) clearTimeout(retryTimer);
-    const current = client;
-    client = undefined;
-    await current?.end().catch(() => {});
-  };
+    },
+    // Changes published while the connection was down were not heard: reload the whole index.
+    onConnected: async (_client, isReconnect) => {
+      if (isReconnect) await rebuildIndex(ctx);
+    },
+  });
 }
 
 /** For tests: force the listener's connection closed from the server side to exercise the reconnect. */

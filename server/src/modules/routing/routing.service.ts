@@ -19,9 +19,10 @@
  * - A sweep job catches timeouts, overflow and anything a lost notification left behind.
  */
 import { sql, type RawBuilder } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { AppContext } from '../../context.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { startListener } from '../../platform/db/listen.ts';
 import { addJob } from '../../platform/jobs.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { AgentStateName } from '../../schema.ts';
@@ -201,66 +202,23 @@ const DIAL_CHANNEL = 'routing_dial';
  * whatever was reserved meanwhile (the sweep does too). Returns the stop function.
  */
 export async function startRoutingListener(ctx: AppContext, databaseUrl: string): Promise<() => Promise<void>> {
-  let stopped = false;
-  let client: pg.Client | undefined;
-  let retryTimer: NodeJS.Timeout | undefined;
-  let failures = 0;
-
-  const connect = async (isReconnect: boolean): Promise<void> => {
-    const next = new pg.Client({ connectionString: databaseUrl, application_name: LISTENER_NAME });
-    next.on('notification', (message) => {
-      if (message.channel === DIAL_CHANNEL) scheduleDialing(ctx);
-    });
-    next.on('error', (error) => {
-      ctx.logger.warn({ err: error }, 'routing listener connection failed; reconnecting');
-      scheduleReconnect(next);
-    });
-    next.on('end', () => scheduleReconnect(next));
-    await next.connect();
-    await next.query(`LISTEN ${DIAL_CHANNEL}`);
-    if (stopped) {
-      await next.end().catch(() => {});
-      return;
-    }
-    client = next;
-    routingConnections.set(ctx, { client: next, tail: Promise.resolve() });
-    failures = 0;
-    if (isReconnect) {
-      scheduleDialing(ctx);
-      ctx.logger.info('routing listener reconnected');
-    }
-  };
-
-  const scheduleReconnect = (from: pg.Client) => {
-    if (stopped || client !== from || retryTimer) return;
-    client = undefined;
-    if (routingConnections.get(ctx)?.client === from) routingConnections.delete(ctx);
-    from.removeAllListeners('notification');
-    void from.end().catch(() => {});
-    const attempt = () => {
-      retryTimer = undefined;
-      if (stopped) return;
-      connect(true).catch((error: unknown) => {
-        failures++;
-        ctx.logger.warn({ err: error, failures }, 'routing listener could not reconnect');
-        if (!stopped) retryTimer = setTimeout(attempt, Math.min(5_000, 250 * 2 ** failures));
-      });
-    };
-    retryTimer = setTimeout(attempt, Math.min(5_000, 250 * 2 ** failures));
-  };
-
-  await connect(false);
-  return async () => {
-    stopped = true;
-    if (retryTimer) clearTimeout(retryTimer);
-    const current = client;
-    client = undefined;
-    if (current && routingConnections.get(ctx)?.client === current) routingConnections.delete(ctx);
-    await current?.end().catch(() => {});
-  };
+  return startListener({
+    databaseUrl,
+    channel: DIAL_CHANNEL,
+    applicationName: LISTENER_NAME,
+    logger: ctx.logger,
+    label: 'routing listener',
+    onNotification: () => scheduleDialing(ctx),
+    onConnected: (client, isReconnect) => {
+      routingConnections.set(ctx, { client, tail: Promise.resolve() });
+      if (isReconnect) scheduleDialing(ctx);
+    },
+    onDisconnected: (client) => {
+      if (routingConnections.get(ctx)?.client === client) routingConnections.delete(ctx);
+    },
+  });
 }
 
-/** The routing listener's `application_name` (tests cut its connection to exercise the reconnect). */
 export const LISTENER_NAME = 'hotline-12345-routing-listener';
 
 const routing = new WeakMap<AppContext, { running: boolean; again: boolean }>();
