@@ -378,6 +378,9 @@ interface DiffShape {
   longest: number;
 }
 
+/** No alignment made (the linear model, which does not read what it describes). */
+const NO_DIFF: DiffShape = { lcs: 0, substitutions: 0, gaps: 0, singleSwaps: 0, longest: 0 };
+
 // Scratch table for the alignment; texts are cut at MAX_TEXT_CHARS, so it stays small.
 let diffTable = new Int16Array(1024);
 /** Aligns two unit sequences on their longest common subsequence and describes what differs between them. */
@@ -545,37 +548,9 @@ export function describePair(
   const bothLatin = q.latin.length > 0 || t.latin.length > 0;
   const unsharedQ = missQ.byClass;
   const unsharedT = missT.byClass;
-  // The linear model reads the first 25 only.
-  if (!diff) {
-    return [
-      bigram.dice,
-      unit.dice,
-      word.dice,
-      maxLen > 0 ? lcs / maxLen : 0,
-      minLen > 0 ? lcs / minLen : 0,
-      maxLen > 0 ? minLen / maxLen : 0,
-      bigram.leftCover,
-      bigram.rightCover,
-      Math.min(missQ.max, 1.2),
-      Math.min(missT.max, 1.2),
-      Math.min(missQ.mass + missT.mass, 3),
-      bothNumbers && !sameStrings(q.numbers, t.numbers) ? 1 : 0,
-      oneNumbers ? 1 : 0,
-      q.negations % 2 !== t.negations % 2 ? 1 : 0,
-      q.questionTypes !== 0 && t.questionTypes !== 0 && (q.questionTypes & t.questionTypes) === 0 ? 1 : 0,
-      q.questionTypes !== t.questionTypes ? 1 : 0,
-      bothLatin && !sameStrings(q.latin, t.latin) ? 1 : 0,
-      q.canon === t.canon && q.canon !== '' ? 1 : 0,
-      bigram.dice * bigram.dice,
-      minLen <= 3 ? 1 : 0,
-      unit.leftCover,
-      unit.rightCover,
-      oddQ,
-      oddT,
-      Math.min(oddQ, oddT),
-    ];
-  }
+  // The linear model reads the first 25 only; the rest need the alignment, made only for the trees (`extended`).
   // One literal of all 41 rather than pushing onto the first 25 (which grew the array per comparison).
+  const d = diff ?? NO_DIFF;
   return [
     bigram.dice,
     unit.dice,
@@ -608,12 +583,12 @@ export function describePair(
     Math.min(unsharedQ[3] + unsharedT[3], 3),
     Math.min(unsharedQ[0], unsharedT[0], 2),
     Math.min(unsharedQ[1], unsharedT[1], 2),
-    Math.min(diff.substitutions, 4),
-    Math.min(diff.gaps, 4),
-    Math.min(diff.singleSwaps, 3),
-    maxLen > 0 ? diff.longest / maxLen : 0,
-    orderSwaps(query, text, textSide, textAt),
-    antonymMismatch(query, text),
+    Math.min(d.substitutions, 4),
+    Math.min(d.gaps, 4),
+    Math.min(d.singleSwaps, 3),
+    maxLen > 0 ? d.longest / maxLen : 0,
+    diff ? orderSwaps(query, text, textSide, textAt) : 0,
+    diff ? antonymMismatch(query, text) : 0,
     Math.min(minLen / 20, 2),
     Math.min(maxLen / 20, 2),
     Math.min(missQ.sharedMax, 1.2),
