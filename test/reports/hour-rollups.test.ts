@@ -8,14 +8,14 @@
  */
 import { expect } from 'chai';
 import { buildDashboard, computeMeasure, findMeasure, measures, refreshRollups, resolvePeriod } from '../../server/src/modules/reports/index.ts';
-import type { Cut, MeasurePeriod } from '../../server/src/modules/reports/measures.ts';
+import type { MeasurePeriod } from '../../server/src/modules/reports/measures.ts';
 import { defaultMeasureOptions } from '../../server/src/modules/reports/measures.ts';
-import type { ReportScope } from '../../server/src/modules/reports/reports.policy.ts';
 import { loadRolledDays, planFromRollups } from '../../server/src/modules/reports/rollups.ts';
 import { createZonedClock, formatDayNumber } from '../../server/src/modules/calendar/zoned-time.ts';
 import { measureCalls } from '../../server/src/modules/calls/wallboard.ts';
 import { buildDepartment, buildUser } from '../support/factories.ts';
 import { rawReportRows } from './raw-rows.ts';
+import { expectSameFigures as expectSameRollupFigures, type FigureVariant } from './same-figures.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 describe('reports: hour rollups of today agree with the live measures', function () {
@@ -31,22 +31,13 @@ describe('reports: hour rollups of today agree with the live measures', function
     return new Date(clock.instantAt(d, h * 60 + m) + s * 1000);
   };
   const plus = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
-  const variants: { name: string; scope: ReportScope; cut?: Cut; filters?: Record<string, string> }[] = [];
+  const variants: FigureVariant[] = [];
   const today = (at = now) => resolvePeriod(platform.ctx.config.timezone, formatDayNumber(day), formatDayNumber(day + 1), at);
   const plan = async (key: string, p: MeasurePeriod) =>
     planFromRollups(platform.ctx.config.timezone, findMeasure(key)!, p, defaultMeasureOptions, [], await loadRolledDays(platform.ctx, p));
   const hourIso = (time: string) => local(day, time).toISOString();
 
-  async function expectSameFigures(p: MeasurePeriod) {
-    for (const m of measures) {
-      for (const v of variants) {
-        const input = { ...(v.cut ? { cut: v.cut } : {}), filters: v.filters ?? {} };
-        const rolled = await computeMeasure(platform.ctx, v.scope, m, p, { ...input, useRollups: true });
-        const live = await computeMeasure(platform.ctx, v.scope, m, p, { ...input, useRollups: false });
-        expect(rolled, `${m.key} ${v.name}`).to.deep.equal(live);
-      }
-    }
-  }
+  const expectSameFigures = (p: MeasurePeriod) => expectSameRollupFigures(platform.ctx, variants, p);
 
   before(async () => {
     // The test runs the roll-up itself, on its own clock: the every-minute schedule must not run it meanwhile.

@@ -9,13 +9,13 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
 import { buildDashboard, computeMeasure, findMeasure, measures, refreshRollups, resolvePeriod } from '../../server/src/modules/reports/index.ts';
-import type { Cut, MeasurePeriod } from '../../server/src/modules/reports/measures.ts';
-import type { ReportScope } from '../../server/src/modules/reports/reports.policy.ts';
+import type { MeasurePeriod } from '../../server/src/modules/reports/measures.ts';
 import { loadRolledDays, planFromRollups } from '../../server/src/modules/reports/rollups.ts';
 import { defaultMeasureOptions } from '../../server/src/modules/reports/measures.ts';
 import { createZonedClock, formatDayNumber } from '../../server/src/modules/calendar/zoned-time.ts';
 import { buildDepartment, buildUser } from '../support/factories.ts';
 import { rawReportRows } from './raw-rows.ts';
+import { expectSameFigures as expectSameRollupFigures, type FigureVariant } from './same-figures.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 describe('reports: rollups agree with the live measures', function () {
@@ -42,19 +42,9 @@ describe('reports: rollups agree with the live measures', function () {
   };
   const period = (fromDay: number, toDay: number, at = now) => resolvePeriod(platform.ctx.config.timezone, formatDayNumber(fromDay), formatDayNumber(toDay), at);
 
-  const variants: { name: string; scope: ReportScope; cut?: Cut; filters?: Record<string, string> }[] = [];
+  const variants: FigureVariant[] = [];
 
-  /** Every measure through rollups and live, for every variant: they must be identical. */
-  async function expectSameFigures(p: MeasurePeriod) {
-    for (const m of measures) {
-      for (const v of variants) {
-        const input = { ...(v.cut ? { cut: v.cut } : {}), filters: v.filters ?? {} };
-        const rolled = await computeMeasure(platform.ctx, v.scope, m, p, { ...input, useRollups: true });
-        const live = await computeMeasure(platform.ctx, v.scope, m, p, { ...input, useRollups: false });
-        expect(rolled, `${m.key} ${v.name}`).to.deep.equal(live);
-      }
-    }
-  }
+  const expectSameFigures = (p: MeasurePeriod) => expectSameRollupFigures(platform.ctx, variants, p);
 
   before(async () => {
     // The test runs the roll-up itself, on its own clock: the every-minute schedule must not run it meanwhile.
