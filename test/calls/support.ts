@@ -17,6 +17,11 @@ export async function startCallsPlatform(env: Record<string, string> = {}): Prom
   return startTestPlatform({ ...FAST_ENV, ...env });
 }
 
+/** A Twilio-shaped SID: the prefix (CA, RE, CF …) and 32 random hex digits. */
+export function sid(prefix: string): string {
+  return prefix + [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 export type Agent = { id: string; username: string; token: string };
 
 /** An agent with desk skills, signed in, available, whose simulated softphone answers as told. */

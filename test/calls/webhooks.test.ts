@@ -5,11 +5,7 @@
 import { expect } from 'chai';
 import twilio from 'twilio';
 import type { TestPlatform } from '../support/platform.ts';
-import { availableAgent, callBySid, startCallsPlatform, waitFor } from './support.ts';
-
-function sid(prefix: string): string {
-  return prefix + [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
+import { availableAgent, callBySid, sid, startCallsPlatform, waitFor } from './support.ts';
 
 describe('voice webhooks', function () {
   this.timeout(60_000);

@@ -8,11 +8,7 @@ import { expect } from 'chai';
 import { sql } from 'kysely';
 import twilio from 'twilio';
 import type { TestPlatform } from '../support/platform.ts';
-import { availableAgent, callBySid, callEvents, startCallsPlatform, waitFor } from '../calls/support.ts';
-
-function sid(prefix: string): string {
-  return prefix + [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
+import { availableAgent, callBySid, callEvents, sid, startCallsPlatform, waitFor } from '../calls/support.ts';
 
 describe('scenario: the phone voice bot', function () {
   this.timeout(60_000);

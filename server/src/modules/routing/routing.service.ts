@@ -74,11 +74,6 @@ export type Assignment = { callId: string; offerId: string; agentId: string; dir
  */
 const BATCH = 50;
 
-/** Reserves the next (call, agent) pair, or returns undefined when none can be made. */
-export async function assignNextCall(ctx: AppContext): Promise<Assignment | undefined> {
-  return (await assignWaitingCalls(ctx, 1))[0];
-}
-
 type ReservedRow = { call_id: string; offer_id: string; agent_id: string; direction: 'inbound' | 'callback'; from_state: AgentStateName | null; at: Date };
 
 /** The seconds after which the safety-net job withdraws an offer whose "no answer" callback never came. */
