@@ -108,6 +108,16 @@ async function insertMeasureRows(trx: Executor, timezone: string, m: MeasureDefi
 type Family = 'calls' | 'tickets';
 const familyOf = (m: MeasureDefinition): Family => (m.item === 'call' ? 'calls' : 'tickets');
 
+/** The measures a roll-up of `kind` writes: additive ones for `additive`, those judged at the period's end otherwise. */
+function measuresToRoll(kind: Kind, families: readonly Family[]): MeasureDefinition[] {
+  return measures.filter((m) => m.judgedAtPeriodEnd === (kind !== 'additive') && families.includes(familyOf(m)));
+}
+
+/** For `current` rows: when each measure's judgement changes next (a deadline passing), which bounds how long they hold. */
+function clockChangesOf(kind: Kind, chosen: MeasureDefinition[], p: MeasurePeriod) {
+  return kind === 'current' ? chosen.flatMap((m) => (m.clockChanges ? [m.clockChanges(p, defaultMeasureOptions)] : [])) : [];
+}
+
 /** Rewrites the rows of `kind` for the days [fromDay, toDay), every measure of that kind (and family) judged at `asOf`. */
 async function rollDays(trx: Executor, timezone: string, kind: Kind, fromDay: number, toDay: number, asOf: Date | null, families: readonly Family[]): Promise<void> {
   const clock = clockOf(timezone);
@@ -117,14 +127,14 @@ async function rollDays(trx: Executor, timezone: string, kind: Kind, fromDay: nu
   const p: MeasurePeriod = { from, to, asOf: asOf ?? to };
   const fromDate = formatDayNumber(fromDay);
   const toDate = formatDayNumber(toDay);
-  const chosen = measures.filter((m) => m.judgedAtPeriodEnd === (kind !== 'additive') && families.includes(familyOf(m)));
+  const chosen = measuresToRoll(kind, families);
   if (chosen.length === 0) return;
   const keys = chosen.map((m) => m.key);
   await sql`delete from report_rollups where kind = ${kind} and day >= ${fromDate}::date and day < ${toDate}::date and measure = any(${keys}::text[])`.execute(trx);
   await sql`delete from report_rollup_days where kind = ${kind} and day >= ${fromDate}::date and day < ${toDate}::date`.execute(trx);
   for (const m of chosen) await insertMeasureRows(trx, timezone, m, kind, p);
   // Current rows hold until the first deadline (of an item left out as not yet due) passes.
-  const changes = kind === 'current' ? chosen.flatMap((m) => (m.clockChanges ? [m.clockChanges(p, defaultMeasureOptions)] : [])) : [];
+  const changes = clockChangesOf(kind, chosen, p);
   const until =
     changes.length > 0
       ? sql`select ${dayOf(timezone, sql.ref('c.at'))} as day, min(c.next) as next from (${sql.join(changes, sql` union all `)}) c group by 1`
@@ -142,13 +152,13 @@ async function rollDays(trx: Executor, timezone: string, kind: Kind, fromDay: nu
  */
 async function rollHours(trx: Executor, timezone: string, kind: 'additive' | 'current', from: Date, to: Date, asOf: Date | null, families: readonly Family[]): Promise<void> {
   const p: MeasurePeriod = { from, to, asOf: asOf ?? to };
-  const chosen = measures.filter((m) => m.judgedAtPeriodEnd === (kind !== 'additive') && families.includes(familyOf(m)));
+  const chosen = measuresToRoll(kind, families);
   if (chosen.length === 0) return;
   const keys = chosen.map((m) => m.key);
   await sql`delete from report_rollup_hours where kind = ${kind} and hour >= ${from} and hour < ${to} and measure = any(${keys}::text[])`.execute(trx);
   await sql`delete from report_rollup_hour_slots where kind = ${kind} and hour >= ${from} and hour < ${to}`.execute(trx);
   for (const m of chosen) await insertMeasureRows(trx, timezone, m, kind, p, 'hour');
-  const changes = kind === 'current' ? chosen.flatMap((m) => (m.clockChanges ? [m.clockChanges(p, defaultMeasureOptions)] : [])) : [];
+  const changes = clockChangesOf(kind, chosen, p);
   const until =
     changes.length > 0
       ? sql`select ${hourOf(timezone, sql.ref('c.at'))} as hour, min(c.next) as next from (${sql.join(changes, sql` union all `)}) c group by 1`
