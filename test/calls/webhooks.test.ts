@@ -26,6 +26,18 @@ describe('voice webhooks', function () {
     return { status: res.status, body: await res.text() };
   }
 
+  /** Settles these calls' missed-call entries, so the automatic callback job does not call their (fake) numbers in later tests. */
+  async function settleCallbacks(callIds: string[]) {
+    await platform.ctx.db.updateTable('missed_calls').set({ status: 'completed' }).where('call_id', 'in', callIds).execute();
+    // The sweep (every second) may have queued a callback already: it must not ring a later test's agent.
+    await platform.ctx.db
+      .updateTable('calls')
+      .set({ status: 'ended', caller_location: 'none', outcome: 'failed', ended_at: new Date() })
+      .where('callback_of', 'in', callIds)
+      .where('status', '=', 'queued')
+      .execute();
+  }
+
   it('refuses a forged or missing signature with 403 and records nothing', async () => {
     const callSid = sid('CA');
     const forged = await post('incoming', { CallSid: callSid, From: '+8613900000001' }, 'Zm9yZ2Vk');
@@ -123,6 +135,32 @@ describe('voice webhooks', function () {
     expect((await post('status', { CallSid: sid('CA'), CallStatus: 'completed' })).status).to.equal(204);
   });
 
+  it('keeps a call whose final status came before its incoming webhook, as failed and on the callback list', async () => {
+    // The carrier gave up waiting for our answer, or the two webhooks crossed between server processes.
+    const db = platform.ctx.db;
+    const early = { CallSid: sid('CA'), From: '+8613900000031', Direction: 'inbound' };
+    expect((await post('status', { ...early, CallStatus: 'completed' })).status).to.equal(204);
+    const late = await post('incoming', early);
+    expect(late.status).to.equal(200);
+    expect(late.body).to.contain('<Hangup').and.not.contain('12345政务服务便民热线');
+    const row = await callBySid(platform, early.CallSid);
+    expect(row).to.include({ status: 'ended', outcome: 'failed', caller_masked: '139****0031' });
+    const missed = await db.selectFrom('missed_calls').select('reason').where('call_id', '=', row!.id).execute();
+    expect(missed).to.deep.equal([{ reason: 'failed' }]);
+
+    // Both at the same moment, for many calls at once: whichever commits first, no call is left in the IVR.
+    const crossed = Array.from({ length: 40 }, (_, i) => ({ CallSid: sid('CA'), From: `+86139${String(30_000_000 + i)}`, Direction: 'inbound' }));
+    await Promise.all(crossed.flatMap((c) => [post('incoming', c), post('status', { ...c, CallStatus: 'completed' })]));
+    const rows = await db.selectFrom('calls').select(['id', 'status']).where('call_sid', 'in', crossed.map((c) => c.CallSid)).execute();
+    expect(rows).to.have.length(crossed.length);
+    expect(rows.filter((r) => r.status !== 'ended'), 'calls left open').to.deep.equal([]);
+    await settleCallbacks([row!.id, ...rows.map((r) => r.id)]);
+    // A status for a callback leg never seen (not inbound) records nothing.
+    const stray = sid('CA');
+    expect((await post('status', { CallSid: stray, From: '+8613900000032', Direction: 'outbound-api', CallStatus: 'completed' })).status).to.equal(204);
+    expect(await callBySid(platform, stray)).to.equal(undefined);
+  });
+
   it('answers malformed parameters with 400, or with an apology and the general queue when a caller is on the line', async () => {
     const noSid = await post('status', { CallStatus: 'completed' });
     expect(noSid.status).to.equal(400);
@@ -142,15 +180,7 @@ describe('voice webhooks', function () {
     expect(ended?.outcome).to.equal('abandoned');
     const missed = await platform.ctx.db.selectFrom('missed_calls').select(['reason', 'status']).where('call_id', '=', ended!.id).execute();
     expect(missed).to.have.length(1);
-    // Settled here so the automatic callback job does not call this (fake) number in the next test.
-    await platform.ctx.db.updateTable('missed_calls').set({ status: 'completed' }).where('call_id', '=', ended!.id).execute();
-    // The sweep (every second) may have queued that callback already: it must not ring the next test's agent.
-    await platform.ctx.db
-      .updateTable('calls')
-      .set({ status: 'ended', caller_location: 'none', outcome: 'failed', ended_at: new Date() })
-      .where('callback_of', '=', ended!.id)
-      .where('status', '=', 'queued')
-      .execute();
+    await settleCallbacks([ended!.id]);
   });
 
   it('keeps a caller whose offer failed at the carrier (REST 500, then a timeout) and connects them once it recovers', async () => {

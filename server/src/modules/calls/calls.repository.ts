@@ -134,6 +134,42 @@ export async function addMissedCall(trx: Executor, call: CallRow, reason: 'aband
     .execute();
 }
 
+/**
+ * Records an inbound call whose final status came before its incoming-call webhook was recorded: the carrier
+ * gave up waiting for the platform's answer (the caller heard an error) or the two webhooks crossed between
+ * server processes. The call is kept as failed and put on the callback list, and a late incoming webhook finds
+ * it ended instead of starting a flow nobody hears. Undefined when the incoming webhook's row came first (the
+ * unique call_sid makes this insert wait for that commit): the caller ends that call the usual way.
+ */
+export async function recordCallEndedBeforeAnswer(
+  trx: Executor,
+  call: { callSid: string; callerHash: string; callerEncrypted: string; callerMasked: string; at: Date },
+  carrierStatus: string,
+): Promise<CallRow | undefined> {
+  const row = await trx
+    .insertInto('calls')
+    .values({
+      call_sid: call.callSid,
+      direction: 'inbound',
+      caller_hash: call.callerHash,
+      caller_encrypted: call.callerEncrypted,
+      caller_masked: call.callerMasked,
+      status: 'ended',
+      caller_location: 'none',
+      offered_at: call.at,
+      ended_at: call.at,
+      outcome: 'failed',
+      failure: 'the caller left before the incoming call was recorded',
+    })
+    .onConflict((oc) => oc.column('call_sid').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) return undefined;
+  await addCallEvent(trx, row.id, 'ended', { carrierStatus, outcome: 'failed', beforeAnswer: true });
+  await addMissedCall(trx, row, 'failed');
+  return row;
+}
+
 /** A new inbound call as the incoming-call webhook records it (its id is chosen by the caller of the insert). */
 export type IncomingCallValues = {
   id: string;
@@ -161,11 +197,12 @@ export async function recordIncomingCall(db: Executor, call: IncomingCallValues,
   const recorded = await batchesOf(db).recordIncoming({ call, events, response });
   if (recorded.claimed || recorded.replay !== null) return recorded;
   const stored = await db.selectFrom('webhook_events').select('response').where('call_sid', '=', call.callSid).where('event', '=', 'incoming').executeTakeFirst();
-  return { claimed: false, replay: stored?.response ?? null };
+  return { claimed: false, recorded: false, replay: stored?.response ?? null };
 }
 
 export type CallEventValues = { kind: string; data: Record<string, unknown> };
-type IncomingCallRecorded = { claimed: boolean; replay: string | null };
+/** `recorded` is false when the claim is this delivery's but the call was already recorded as ended (`recordCallEndedBeforeAnswer`). */
+type IncomingCallRecorded = { claimed: boolean; recorded: boolean; replay: string | null };
 type IncomingCallWrite = { call: IncomingCallValues; events: CallEventValues[]; response: string };
 
 async function recordIncomingCalls(db: Executor, writes: IncomingCallWrite[]): Promise<IncomingCallRecorded[]> {
@@ -192,6 +229,7 @@ async function recordIncomingCalls(db: Executor, writes: IncomingCallWrite[]): P
              blocked, repeat_caller, ivr_flow, ivr_state, ivr_seq, language, offered_at, offered_at
         from input where call_sid in (select call_sid from claim)
        order by n
+      on conflict (call_sid) do nothing
       returning id
     ), logged as (
       insert into call_events (call_id, kind, data)
@@ -201,6 +239,7 @@ async function recordIncomingCalls(db: Executor, writes: IncomingCallWrite[]): P
        order by i.n, e.k
     )
     select exists (select 1 from claim where claim.call_sid = i.call_sid) as claimed,
+           exists (select 1 from inserted where inserted.id = i.id) as recorded,
            (select response from webhook_events w where w.call_sid = i.call_sid and w.event = 'incoming') as replay
       from input i
      order by i.n

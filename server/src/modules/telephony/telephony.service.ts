@@ -19,6 +19,7 @@ import {
   claimWebhook,
   endCallLeftInIvr,
   endCallOutsideQueue,
+  recordCallEndedBeforeAnswer,
   recordIncomingCall,
   lockCall,
   lockCallBySid,
@@ -170,8 +171,11 @@ export async function handleIncomingCall(ctx: AppContext, input: { callSid: stri
         ivr_flow: 'hotline',
         offered_at: now,
       })
+      .onConflict((oc) => oc.column('call_sid').doNothing())
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    // Its final status came first (`recordCallEndedBeforeAnswer`): the caller is gone.
+    if (!call) return { twiml: render(ctx, [{ kind: 'hangup' }]) };
     await addCallEvent(trx, call.id, 'arrived', { blocked, repeatCaller: repeat });
     const flow = flowOf(ctx, 'hotline');
     const result = startCall(flow, { now: now.toISOString(), callerBlocked: blocked, repeatCaller: repeat, holiday: false });
@@ -212,7 +216,7 @@ async function recordIncomingCallAtOnce(ctx: AppContext, input: { callSid: strin
   }
   const twiml = render(ctx, out);
   const events = [{ kind: 'arrived', data: { blocked, repeatCaller: repeat } }, ...(blocked ? [{ kind: 'refused_blocked', data: {} }] : [])];
-  const { claimed, replay } = await recordIncomingCall(
+  const { claimed, recorded, replay } = await recordIncomingCall(
     ctx.db,
     {
       id,
@@ -231,7 +235,8 @@ async function recordIncomingCallAtOnce(ctx: AppContext, input: { callSid: strin
     events,
     twiml,
   );
-  return claimed ? twiml : (replay ?? EMPTY);
+  if (!claimed) return replay ?? EMPTY;
+  return recorded ? twiml : render(ctx, [{ kind: 'hangup' }]);
 }
 
 /** The caller pressed keys, spoke, recorded, or stayed silent at the IVR step numbered `seq`. */
@@ -487,7 +492,7 @@ const FINAL_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'can
  * the call, and what it was before decides the outcome (abandoned in the queue, answered, voicemail …).
  * A status for a call we never saw, or a repeat, changes nothing.
  */
-export async function handleCallerStatus(ctx: AppContext, input: { callSid: string; status: string; durationSeconds?: number }): Promise<void> {
+export async function handleCallerStatus(ctx: AppContext, input: { callSid: string; status: string; from?: string; direction?: string }): Promise<void> {
   if (!FINAL_STATUSES.has(input.status)) return;
   // The commonest final status (a caller who left in the IVR or at the voicemail prompt) in one statement;
   // any other call takes the transaction below.
@@ -501,7 +506,23 @@ export async function handleCallerStatus(ctx: AppContext, input: { callSid: stri
   }
   await once(ctx, input.callSid, `status:final`, async (trx) => {
     const after: After[] = [];
-    const call = await lockCallBySid(trx, input.callSid);
+    let call = await lockCallBySid(trx, input.callSid);
+    if (!call && input.direction === 'inbound' && input.from !== undefined) {
+      // The incoming-call webhook has not been recorded (yet): record the call as ended, unless its row
+      // commits meanwhile, in which case it is ended below like any other.
+      const phone = ctx.pii.protectPhone(input.from);
+      const failed = await recordCallEndedBeforeAnswer(
+        trx,
+        { callSid: input.callSid, callerHash: phone.hash, callerEncrypted: phone.encrypted, callerMasked: phone.masked || '未知号码', at: new Date() },
+        input.status,
+      );
+      if (failed) {
+        ctx.logger.warn({ callId: failed.id, callSid: input.callSid, status: input.status }, 'caller left before the incoming call was recorded; kept for a callback');
+        after.push(() => publishCall(ctx, 'call.ended', failed));
+        return { twiml: EMPTY, after };
+      }
+      call = await lockCallBySid(trx, input.callSid);
+    }
     if (!call) return { twiml: EMPTY };
     await endCallerLeg(ctx, trx, call, after, input.status);
     return { twiml: EMPTY, after };

@@ -118,7 +118,9 @@ export function telephonyWebhooks(ctx: AppContext, router: Router): void {
 
   router.post(
     '/voice/status',
-    callback(ctx, z.object({ CallSid: callSid, CallStatus: z.string().min(1).max(32) }), (p) => service.handleCallerStatus(ctx, { callSid: p.CallSid, status: p.CallStatus })),
+    callback(ctx, z.object({ CallSid: callSid, CallStatus: z.string().min(1).max(32), From: z.string().max(64).optional(), Direction: z.string().max(32).optional() }), (p) =>
+      service.handleCallerStatus(ctx, { callSid: p.CallSid, status: p.CallStatus, from: p.From, direction: p.Direction }),
+    ),
   );
 
   router.post(
