@@ -110,10 +110,12 @@ export function shareBroadcasts<F extends (nsp: any) => any>(factory: F, pool: p
     const viaAdapter = internals.doPublish.bind(adapter);
     let queue: { type: number; nsp?: string }[] = [];
     let flushing = false;
+    // Once closed (the process is stopping, its pool about to end), broadcasts stay local.
+    let closed = false;
     const flush = async () => {
       flushing = true;
       try {
-        while (queue.length > 0) {
+        while (queue.length > 0 && !closed) {
           const batch = queue;
           queue = [];
           let channels: string[] = [];
@@ -125,6 +127,7 @@ export function shareBroadcasts<F extends (nsp: any) => any>(factory: F, pool: p
             await pool.query('select pg_notify(c, p) from unnest($1::text[], $2::text[]) as t(c, p)', [c, p]).catch(onError);
           };
           for (const message of batch) {
+            if (closed) return;
             const payload = hasBinary(message) ? undefined : JSON.stringify(message);
             if (payload === undefined || Buffer.byteLength(payload) > NOTIFY_LIMIT) {
               await notify();
@@ -141,7 +144,7 @@ export function shareBroadcasts<F extends (nsp: any) => any>(factory: F, pool: p
       }
     };
     internals.doPublish = (message) => {
-      if (message.type === BROADCAST && internals.nodesMap.size === 0) return Promise.resolve('');
+      if (closed || (message.type === BROADCAST && internals.nodesMap.size === 0)) return Promise.resolve('');
       queue.push(message);
       if (!flushing) setImmediate(() => void flush());
       flushing = true;
@@ -155,6 +158,8 @@ export function shareBroadcasts<F extends (nsp: any) => any>(factory: F, pool: p
     announce.unref();
     const close = (adapter as { close: () => void }).close.bind(adapter);
     (adapter as { close: () => void }).close = () => {
+      closed = true;
+      queue = [];
       clearTimeout(announce);
       close();
     };

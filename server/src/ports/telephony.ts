@@ -88,8 +88,11 @@ export interface TelephonyPort {
    * document at `url`. With `detectMachine`, the first request carries whether a person or a machine answered.
    */
   placeCall(input: OutboundCall): Promise<{ callSid: string }>;
-  /** Makes a live leg fetch and run the document at `url` (leave the queue, join a conference). */
-  redirectCall(callSid: string, url: string): Promise<void>;
+  /**
+   * Makes a live leg fetch and run the document at `url` (leave the queue, join a conference). False when the
+   * leg has already ended (a caller who hung up first: not a failure).
+   */
+  redirectCall(callSid: string, url: string): Promise<boolean>;
   /** Ends a leg, ringing or answered. */
   hangupCall(callSid: string): Promise<void>;
   /** Hold (with the hold document at `holdUrl`) or mute a participant of a conference. */

@@ -82,7 +82,9 @@ export function createTwilioTelephony(connection: TwilioConnection, options: { m
     async redirectCall(callSid, url) {
       try {
         await client.calls(callSid).update({ url, method: 'POST' });
+        return true;
       } catch (error) {
+        if (isGone(error)) return false;
         throw providerFailed('calls.update', error);
       }
     },

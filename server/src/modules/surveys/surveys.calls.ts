@@ -226,8 +226,10 @@ export async function offerPostCallRating(ctx: AppContext, call: { callId: strin
       .executeTakeFirst();
     // Already offered (the second of the two hang-up paths): the caller is rating; leave them be.
     if (!inserted) return true;
-    await telephony.redirectCall(call.callSid, surveyUrl(ctx, 'rating', { call: call.callId }));
-    return true;
+    if (await telephony.redirectCall(call.callSid, surveyUrl(ctx, 'rating', { call: call.callId }))) return true;
+    // The caller hung up first (the commonest end of a call): nobody is left to rate it.
+    await ctx.db.updateTable('call_ratings').set({ status: 'no_answer' }).where('call_id', '=', call.callId).where('status', '=', 'asking').execute();
+    return false;
   } catch (error) {
     ctx.logger.warn({ err: error, callId: call.callId }, 'post-call rating could not start; hanging up as before');
     await ctx.db.updateTable('call_ratings').set({ status: 'failed' }).where('call_id', '=', call.callId).where('status', '=', 'asking').execute().catch(() => undefined);

@@ -36,6 +36,7 @@ import { offerPostCallRating } from '../surveys/index.ts';
 import { conferenceName, voiceUrl } from './telephony.urls.ts';
 import { voicebotListen } from './telephony.voicebot.ts';
 import { offerVoicebotWhileUnstaffed } from './telephony.unstaffed.ts';
+import { describeWait, isQueueStaffed } from './telephony.wait-figures.ts';
 
 type After = () => Promise<void> | void;
 type Outcome = { twiml: string; after?: After[] };
@@ -320,27 +321,7 @@ export async function rescueCaller(ctx: AppContext, callSid: string, why: string
 // ------------------------------------------------------------------------------------------------------
 // The queue's wait loop
 
-/** Callers ahead in the routing order (priority, then time queued), over all desks. */
-async function queuePosition(db: Executor, call: CallRow): Promise<number> {
-  const row = await sql<{ n: number }>`
-    select count(*)::int as n from calls
-     where status = 'queued' and id <> ${call.id}
-       and (priority > ${call.priority} or (priority = ${call.priority} and queued_at < ${call.queued_at}))
-  `.execute(db);
-  return (row.rows[0]?.n ?? 0) + 1;
-}
-
-/** Expected wait: callers ahead × recent average talk time ÷ agents signed in (at least one minute). */
-async function expectedWaitMinutes(db: Executor, position: number): Promise<number> {
-  const row = await sql<{ talk: string | null; agents: number }>`
-    select (select avg(talk_seconds) from calls where ended_at > now() - interval '2 hours' and talk_seconds is not null) as talk,
-           (select count(*)::int from agent_states where state <> 'offline') as agents
-  `.execute(db);
-  const talk = Number(row.rows[0]?.talk ?? 180) || 180;
-  const agents = Math.max(1, row.rows[0]?.agents ?? 1);
-  return Math.max(1, Math.ceil((position * talk) / agents / 60));
-}
-
+/** What the wait loop says; the place counts callers ahead in the routing order over all desks (telephony.wait-figures.ts). */
 const WAIT_TEXT = {
   position: { 'zh-CN': (p: number, m: number) => `您前面还有${p - 1}位来电，预计等待约${m}分钟。`, en: (p: number, m: number) => `There are ${p - 1} callers ahead of you. The expected wait is about ${m} minutes.` },
   callback: { 'zh-CN': '如需挂机等待回电，请按1，我们将按您的排队顺序回拨；继续等待请不要挂机。', en: 'To hang up and be called back in your turn, press 1. Or stay on the line.' },
@@ -372,8 +353,7 @@ export async function handleWait(ctx: AppContext, input: { callId?: string; call
     if (call.queued_at && Date.now() - call.queued_at.getTime() > ctx.config.calls.overflowSeconds * 1000 && (call.desk !== 'general' || call.target_agent_id)) {
       await overflowLongWaits(ctx, call.id);
     }
-    const staffed = await ctx.db.selectFrom('agent_states').select('user_id').where('state', '!=', 'offline').limit(1).executeTakeFirst();
-    if (!staffed) {
+    if (!(await isQueueStaffed(ctx.db))) {
       // Nobody is signed in to answer: the flow's voice bot first, when it has one (telephony.unstaffed.ts) …
       const bot = await offerVoicebotWhileUnstaffed(ctx, call);
       if (bot !== undefined) return bot;
@@ -388,8 +368,7 @@ export async function handleWait(ctx: AppContext, input: { callId?: string; call
       return render(ctx, [{ kind: 'redirect', url: voiceUrl(ctx, 'voicemail', { call: call.id }) }]);
     }
   }
-  const position = await queuePosition(ctx.db, call);
-  const minutes = await expectedWaitMinutes(ctx.db, position);
+  const { position, minutes } = await describeWait(ctx.db, call);
   return render(ctx, [
     { kind: 'say', text: WAIT_TEXT.position[language](position, minutes), language },
     {
@@ -655,7 +634,8 @@ async function acceptOffer(ctx: AppContext, trx: Executor, offerId: string, legS
   await addCallEvent(trx, call.id, 'answered', { agentId: offer.agent_id, offerId });
   after.push(() => publishCall(ctx, 'call.answered', row));
   if (call.caller_location === 'queue' && call.call_sid) {
-    after.push(() => telephony?.redirectCall(call.call_sid!, voiceUrl(ctx, 'connect', { call: call.id })));
+    // A caller who left the queue meanwhile (false) is ended by their own final status.
+    after.push(async () => void (await telephony?.redirectCall(call.call_sid!, voiceUrl(ctx, 'connect', { call: call.id }))));
   } else if (call.caller_location === 'conference' && call.call_sid) {
     after.push(() => telephony?.updateParticipant({ sid: call.conference_sid, name: conferenceName(call.id) }, call.call_sid!, { hold: false }));
   } else if (callback) {
