@@ -1,6 +1,7 @@
 /**
  * The reports page in a browser: a supervisor opens last month's figures, reads them as the API computes them,
- * drills from a figure to the calls and tickets behind it, and downloads the 办件月报表 as xlsx (whole hotline)
+ * drills from a figure to the calls and tickets behind it, reads the answered calls by wrap-up code (and downloads
+ * them as CSV), and downloads the 办件月报表 as xlsx (whole hotline)
  * and CSV (one department); the files are opened and checked against the API's JSON for the same month.
  * The month's calls, tickets, assignments and survey answers are written straight into the database, last
  * month in Asia/Shanghai, so every item is in the past and judged at the month's end.
@@ -72,8 +73,9 @@ describe('reports page in the agent console', function () {
         .execute();
     };
     const queued = (t: string) => ({ offered_at: at(t), queued_at: at(t) });
-    await call({ ...queued('03T09:00:00'), answered_at: at('03T09:00:10'), wait_seconds: 10, talk_seconds: 120, answered_by: agent.id, outcome: 'answered' });
-    await call({ ...queued('04T09:00:00'), answered_at: at('04T09:00:12'), wait_seconds: 12, talk_seconds: 60, answered_by: agent.id, outcome: 'answered' });
+    // Wrap-up codes: two complaints and one still uncoded (未小结).
+    await call({ ...queued('03T09:00:00'), answered_at: at('03T09:00:10'), wait_seconds: 10, talk_seconds: 120, answered_by: agent.id, outcome: 'answered', wrap_up_code: 'complaint' });
+    await call({ ...queued('04T09:00:00'), answered_at: at('04T09:00:12'), wait_seconds: 12, talk_seconds: 60, answered_by: agent.id, outcome: 'answered', wrap_up_code: 'complaint' });
     await call({ ...queued('05T09:00:00'), answered_at: at('05T09:00:30'), wait_seconds: 30, talk_seconds: 90, answered_by: agent.id, outcome: 'answered' });
     await call({ ...queued('06T09:00:00'), abandoned_at: at('06T09:00:40'), wait_seconds: 40, outcome: 'abandoned' });
 
@@ -185,6 +187,38 @@ describe('reports page in the agent console', function () {
     await page.getByTestId('drill-drawer').waitFor({ state: 'hidden' });
   });
 
+  it('shows the month’s answered calls by wrap-up code, per desk on request, and downloads them as CSV', async () => {
+    const card = page.getByTestId('wrap-up-report');
+    await card.getByTestId('wrap-up-total').waitFor();
+    // The three answered calls of 接通率: two complaints (avg talk (120 + 60) / 2 = 90 s) and one not coded yet.
+    expect(await card.getByTestId('wrap-up-total').getAttribute('data-value')).to.equal('3');
+    const complaint = card.locator('[data-testid="wrap-up-table"] tr[data-row-key="complaint"]');
+    expect((await complaint.locator('td').allTextContents()).slice(0, 4)).to.deep.equal(['投诉', '2', '66.7%', '90.0 秒']);
+    expect(await card.locator('[data-testid="wrap-up-table"] tr[data-row-key="none"]').textContent()).to.contain('未小结');
+    await card.locator('[data-testid="wrap-up-chart"] canvas').waitFor();
+
+    // The count drills down to the calls behind it.
+    await card.getByTestId('wrap-up-calls-complaint').click();
+    const drawer = page.getByTestId('wrap-up-drawer');
+    await drawer.getByTestId('wrap-up-calls').locator('tr.ant-table-row').first().waitFor();
+    expect(await drawer.getByTestId('wrap-up-calls').locator('tr.ant-table-row').count()).to.equal(2);
+    expect(await drawer.textContent()).to.contain('投诉');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+
+    await card.getByTestId('wrap-up-cut').getByText('按坐席组').click();
+    await card.locator('[data-testid="wrap-up-table"][data-cut="desk"]').waitFor();
+    expect(await card.getByTestId('wrap-up-table').locator('th').allTextContents()).to.include('综合');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), card.getByTestId('wrap-up-download-csv').click()]);
+    expect(download.suggestedFilename()).to.match(/^wrap-up-codes-\d{4}-\d{2}-01_\d{4}-\d{2}-01\.csv$/);
+    const text = await readFile((await download.path())!, 'utf8');
+    const lines = text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).to.equal('话后小结 Wrap-up code,编码 Code,来电数 Calls,占比 Share,平均通话(秒) Average talk (s),综合');
+    expect(lines).to.include('投诉,complaint,2,0.6667,90,2');
+    expect(lines.at(-1)).to.equal('合计 Total,,3,1,90,3');
+  });
+
   it('downloads the monthly report as xlsx, matching the API’s figures for the month', async () => {
     const json = await api(`/api/reports/monthly?month=${MONTH}&format=json`);
     const card = page.getByTestId('monthly-report');
@@ -222,7 +256,11 @@ describe('reports page in the agent console', function () {
     const card = page.getByTestId('monthly-report');
     await card.getByTestId('monthly-department').click();
     await page.locator('.ant-select-item-option').filter({ hasText: '报表测试甲局' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="monthly-preview"] tr.ant-table-row').length === 1);
+    // Wait for the answer for the department just picked (the table says which selection it shows), then read it.
+    const preview = card.locator(`[data-testid="monthly-preview"][data-department="${deptA.id}"][data-loaded="true"]`);
+    await preview.waitFor();
+    expect(await preview.locator('tr.ant-table-row').count()).to.equal(1);
+    expect(await preview.locator('tr.ant-table-row').first().textContent()).to.contain('报表测试甲局');
     const [download] = await Promise.all([page.waitForEvent('download'), card.getByTestId('monthly-download-csv').click()]);
     const text = await readFile((await download.path())!, 'utf8');
     expect(text.charCodeAt(0)).to.equal(0xfeff);

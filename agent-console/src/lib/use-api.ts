@@ -36,6 +36,8 @@ export function useApiQuery<T>(path: string | null, query?: Record<string, Query
     api
       .request<T>(path, { query: JSON.parse(queryKey) as Record<string, QueryValue>, signal: controller.signal })
       .then((result) => {
+        // An answer that completed just as a newer request replaced it must not overwrite the newer one.
+        if (controller.signal.aborted) return;
         setData(result);
         setLoading(false);
       })

@@ -39,7 +39,12 @@ export function MonthlyReportCard({ initialMonth }: { initialMonth: string }) {
 
   const departments = useApiQuery<{ items: Department[] }>('/api/directory/departments');
   const departmentQuery: Record<string, string> = department === 'all' ? {} : { department };
-  const preview = useApiQuery<{ month: string; rows: MonthlyRow[] }>('/api/reports/monthly', { month, format: 'json', ...departmentQuery });
+  const preview = useApiQuery<{ month: string; department: string | null; rows: MonthlyRow[] }>('/api/reports/monthly', { month, format: 'json', ...departmentQuery });
+  // The hook keeps the last answer while the next one loads, so right after a new month or department is picked
+  // it still holds the previous selection's rows. Show only an answer for what is picked now (the server echoes
+  // the selection); until it arrives the table is empty and loading, never the old rows under the new choice.
+  const answered = preview.data !== undefined && preview.data.month === month && (preview.data.department ?? 'all') === department;
+  const previewRows = answered ? preview.data!.rows : [];
 
   const download = async (format: 'xlsx' | 'csv') => {
     abort.current?.abort();
@@ -126,9 +131,12 @@ export function MonthlyReportCard({ initialMonth }: { initialMonth: string }) {
         rowKey={(r) => r.departmentId ?? 'total'}
         size="small"
         data-testid="monthly-preview"
-        loading={preview.loading}
+        data-month={month}
+        data-department={department}
+        data-loaded={answered && !preview.loading ? 'true' : 'false'}
+        loading={preview.loading || (!answered && !preview.error)}
         columns={columns}
-        dataSource={preview.data?.rows ?? []}
+        dataSource={previewRows}
         pagination={false}
         scroll={{ x: 760 }}
       />

@@ -18,6 +18,7 @@ import { PageTitle } from '../shell/PageTitle.tsx';
 import { RefreshButton } from '../shell/RefreshButton.tsx';
 import { DrillDownDrawer, type DrillTarget } from './DrillDownDrawer.tsx';
 import { MonthlyReportCard } from './MonthlyReportCard.tsx';
+import { WrapUpReportCard } from './WrapUpReportCard.tsx';
 import { EChart } from '../shell/EChart.tsx';
 import {
   allowedGranularities,
@@ -330,7 +331,9 @@ export default function ReportsPage() {
   const totals = useApiQuery<MeasuresResponse>('/api/reports/measures', range);
   const byDepartment = useApiQuery<MeasuresResponse>('/api/reports/measures', { ...range, cut: 'department' });
   const byCategory = useApiQuery<MeasuresResponse>('/api/reports/measures', { ...range, cut: 'category' });
+  const [refreshed, setRefreshed] = useState(0);
   const reload = () => {
+    setRefreshed((n) => n + 1);
     totals.reload();
     byDepartment.reload();
     byCategory.reload();
@@ -412,6 +415,7 @@ export default function ReportsPage() {
             </Row>
           </>
         ) : null}
+        <WrapUpReportCard period={period} refresh={refreshed} />
         <MonthlyReportCard initialMonth={monthOf(period.from)} />
       </Flex>
       <DrillDownDrawer target={drill} definition={definitions.find((d) => d.key === drill?.measure)} onClose={() => setDrill(null)} />

@@ -15,8 +15,11 @@ import {
   rankByValue,
   topByVolume,
   trendOption,
+  wrapUpChartCodes,
+  wrapUpOption,
   type CutFigure,
   type Definition,
+  type WrapUpReport,
 } from './reports-model.ts';
 
 const cut = (key: string | null, numerator: number, denominator: number): CutFigure => ({ key, label: key && `L-${key}`, numerator, denominator, value: denominator ? numerator / denominator : null });
@@ -92,5 +95,43 @@ describe('reports model: figures and charts', () => {
     const option = breakdownOption(rows, 'ratio', { key: (r) => r.label ?? '', name: 'x' }) as { yAxis: { data: string[] }; series: { data: number[] }[] };
     expect(option.yAxis.data).to.deep.equal(['L-a', 'L-b']);
     expect(option.series[0]!.data).to.deep.equal([25, 75]);
+  });
+});
+
+describe('reports model: wrap-up codes', () => {
+  const code = (c: string, calls: number) => ({ code: c, label: { 'zh-CN': `zh-${c}`, en: c }, active: true, system: false, calls, share: null, averageTalkSeconds: null });
+  const report: WrapUpReport = {
+    from: '2026-10-01',
+    to: '2026-11-01',
+    asOf: '2026-11-01',
+    total: 9,
+    averageTalkSeconds: 60,
+    // The server's order (the admins' sort order); `praise` had no calls.
+    codes: [code('resolved', 2), code('complaint', 5), code('praise', 0), code('none', 2)],
+    cut: 'desk',
+    groups: [
+      { key: 'general', label: '综合', total: 6, calls: { complaint: 4, resolved: 1, none: 1 } },
+      { key: 'dialect', label: '方言', total: 2, calls: { complaint: 1, resolved: 1 } },
+      { key: 'business', label: '涉企', total: 1, calls: { none: 1 } },
+    ],
+  };
+  const labels = { code: (c: { code: string }) => c.code, group: (g: { label: string | null }) => g.label ?? '-', calls: 'calls', others: 'others' };
+
+  it('charts the codes with calls, most first, ties in the admins’ order', () => {
+    expect(wrapUpChartCodes(report).map((c) => c.code)).to.deep.equal(['complaint', 'resolved', 'none']);
+  });
+
+  it('stacks each code’s bar by desk, folding the smallest desks into “others”', () => {
+    const option = wrapUpOption(report, labels, 2) as { yAxis: { data: string[] }; series: { name: string; data: number[]; stack?: string }[] };
+    // Bottom-up for ECharts: the biggest code is drawn last, at the top.
+    expect(option.yAxis.data).to.deep.equal(['none', 'resolved', 'complaint']);
+    expect(option.series.map((s) => s.name)).to.deep.equal(['综合', '方言', 'others']);
+    expect(option.series[0]!.data).to.deep.equal([1, 1, 4]);
+    expect(option.series[1]!.data).to.deep.equal([0, 1, 1]);
+    expect(option.series[2]!.data).to.deep.equal([1, 0, 0]);
+    expect(option.series.every((s) => s.stack === 'calls')).to.equal(true);
+    const flat = wrapUpOption({ ...report, cut: null, groups: [] }, labels) as { series: { data: number[] }[] };
+    expect(flat.series).to.have.length(1);
+    expect(flat.series[0]!.data).to.deep.equal([2, 2, 5]);
   });
 });

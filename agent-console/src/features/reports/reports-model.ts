@@ -57,6 +57,22 @@ export type MonthlyRow = {
   satisfaction: number | null;
 };
 
+/** The breakdowns of `GET /api/reports/wrap-up-codes`. */
+export type WrapUpCut = 'desk' | 'agent';
+export type WrapUpCodeFigure = { code: string; label: Localised; active: boolean; system: boolean; calls: number; share: number | null; averageTalkSeconds: number | null };
+export type WrapUpGroup = { key: string | null; label: string | null; total: number; calls: Record<string, number> };
+/** `GET /api/reports/wrap-up-codes`: answered calls by wrap-up code (未小结 = `none`), optionally per desk or agent. */
+export type WrapUpReport = {
+  from: string;
+  to: string;
+  asOf: string;
+  total: number;
+  averageTalkSeconds: number | null;
+  codes: WrapUpCodeFigure[];
+  cut: WrapUpCut | null;
+  groups: WrapUpGroup[];
+};
+
 /** The figures shown first, in this order (the rest follow in the server's order). */
 export const HEADLINE = ['serviceLevel', 'answerRate', 'finishedOnTime', 'satisfaction', 'signedOnTime', 'directResolution'] as const;
 /** The trend shown before the user picks: the four the hotline is judged by. */
@@ -270,6 +286,44 @@ export function volumeOption(rows: readonly CutFigure[], labels: { key: (row: Cu
     yAxis: { type: 'category', data: shown.map(labels.key), axisLabel: { width: 140, overflow: 'truncate' } },
     series: [{ name: labels.name, type: 'bar', data: shown.map((r) => r.denominator), label: { show: true, position: 'right' }, barMaxWidth: 22 }],
   };
+}
+
+/** The codes worth a bar: those with calls, most first (ties in the admins' order, which the server keeps). */
+export function wrapUpChartCodes(report: WrapUpReport): WrapUpCodeFigure[] {
+  return report.codes
+    .map((c, i) => ({ c, i }))
+    .filter(({ c }) => c.calls > 0)
+    .sort((a, b) => b.c.calls - a.c.calls || a.i - b.i)
+    .map(({ c }) => c);
+}
+
+/**
+ * Horizontal bars of calls per wrap-up code, most at the top; with a cut, each bar is stacked by desk or agent
+ * (at most `maxGroups`, the rest summed as `others`), so a desk that codes differently shows at a glance.
+ */
+export function wrapUpOption(
+  report: WrapUpReport,
+  labels: { code: (c: WrapUpCodeFigure) => string; group: (g: WrapUpGroup) => string; calls: string; others: string },
+  maxGroups = 7,
+): Record<string, unknown> {
+  const shown = [...wrapUpChartCodes(report)].reverse(); // ECharts draws the first category at the bottom
+  const base = {
+    color: PALETTE,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    grid: { left: 8, right: 40, top: report.cut ? 32 : 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'category', data: shown.map(labels.code), axisLabel: { width: 140, overflow: 'truncate' } },
+  };
+  if (!report.cut || report.groups.length === 0) {
+    return { ...base, series: [{ name: labels.calls, type: 'bar', data: shown.map((c) => c.calls), label: { show: true, position: 'right' }, barMaxWidth: 22 }] };
+  }
+  const top = report.groups.slice(0, maxGroups);
+  const rest = report.groups.slice(maxGroups);
+  const series = top.map((g) => ({ name: labels.group(g), type: 'bar', stack: 'calls', barMaxWidth: 22, data: shown.map((c) => g.calls[c.code] ?? 0) }));
+  if (rest.length > 0) {
+    series.push({ name: labels.others, type: 'bar', stack: 'calls', barMaxWidth: 22, data: shown.map((c) => rest.reduce((n, g) => n + (g.calls[c.code] ?? 0), 0)) });
+  }
+  return { ...base, legend: { top: 0, type: 'scroll' }, series };
 }
 
 /** `12.3 KB`-style sizes for the download progress. */

@@ -1,6 +1,7 @@
 /**
  * 话务监控 (supervisors): calls waiting and the longest wait, the 15-second service level, agents by state
- * and for how long, today's offered / answered / abandoned. Live through socket.io: `wallboard.updated`
+ * and for how long, who has a caller on hold (and for how long) and who is muted, today's offered / answered /
+ * abandoned. Live through socket.io: `wallboard.updated`
  * replaces the board, `queue.changed` refreshes the queue, an agent's state change refetches it; clocks
  * tick in the browser between pushes.
  */
@@ -21,6 +22,8 @@ import {
   agentsByStateOption,
   applyQueueChange,
   elapsedSince,
+  holdAndMute,
+  holdSecondsNow,
   longestWaitNow,
   percent,
   serviceLevelOption,
@@ -105,6 +108,25 @@ export default function WallboardPage() {
         </Tag>
       ),
     },
+    {
+      title: t('calls.wallboard.call'),
+      key: 'call',
+      width: 150,
+      render: (_, row) => (
+        <Flex gap={4} wrap>
+          {row.onHold ? (
+            <Tag color="orange" data-testid={`wallboard-agent-hold-${row.userId}`} data-seconds={row.holdSeconds} style={{ fontVariantNumeric: 'tabular-nums' }}>
+              {t('calls.wallboard.onHold', { time: formatDuration(board ? holdSecondsNow(row, board, now) : row.holdSeconds) })}
+            </Tag>
+          ) : null}
+          {row.muted ? (
+            <Tag color="blue" data-testid={`wallboard-agent-muted-${row.userId}`}>
+              {t('calls.wallboard.muted')}
+            </Tag>
+          ) : null}
+        </Flex>
+      ),
+    },
     { title: t('calls.wallboard.reason'), dataIndex: 'reason', width: 120, render: (r: string | null) => (r ? t(`calls.breakReasons.${r}`, { defaultValue: r }) : '') },
     {
       title: t('calls.wallboard.since'),
@@ -113,6 +135,8 @@ export default function WallboardPage() {
       render: (s: number) => <span style={{ fontVariantNumeric: 'tabular-nums' }}>{formatDuration(s + (board ? elapsedSince(board, now) : 0))}</span>,
     },
   ];
+
+  const holds = board ? holdAndMute(board, now) : null;
 
   const pct = (ratio: number | null) => {
     const value = percent(ratio);
@@ -202,7 +226,18 @@ export default function WallboardPage() {
               </Card>
             </Col>
             <Col xs={24} lg={16}>
-              <Card title={t('calls.wallboard.agents')} size="small">
+              <Card
+                title={t('calls.wallboard.agents')}
+                size="small"
+                extra={
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="wallboard-hold-mute" data-on-hold={holds?.onHold ?? 0} data-muted={holds?.muted ?? 0}>
+                    {t('calls.wallboard.holdSummary', { count: holds?.onHold ?? 0 })}
+                    {holds && holds.onHold > 0 ? t('calls.wallboard.longestHold', { time: formatDuration(holds.longestHoldSeconds) }) : ''}
+                    {' · '}
+                    {t('calls.wallboard.mutedSummary', { count: holds?.muted ?? 0 })}
+                  </Typography.Text>
+                }
+              >
                 {board.agents.length === 0 ? (
                   <Empty description={t('calls.wallboard.noAgents')} />
                 ) : (

@@ -1,5 +1,17 @@
 import { expect } from 'chai';
-import { agentsByStateOption, applyQueueChange, elapsedSince, longestWaitNow, percent, serviceLevelOption, waitingByDeskOption, type Wallboard } from './wallboard-model.ts';
+import {
+  agentsByStateOption,
+  applyQueueChange,
+  elapsedSince,
+  holdAndMute,
+  holdSecondsNow,
+  longestWaitNow,
+  percent,
+  serviceLevelOption,
+  waitingByDeskOption,
+  type Wallboard,
+  type WallboardAgent,
+} from './wallboard-model.ts';
 
 function board(overrides: Partial<Wallboard> = {}): Wallboard {
   return {
@@ -52,5 +64,14 @@ describe('wallboard model', () => {
     const bars = waitingByDeskOption(board(), { desk: (d) => d.toUpperCase(), calls: 'calls' });
     expect(bars.xAxis.data).to.deep.equal(['BUSINESS', 'GENERAL']);
     expect(bars.series[0]!.data).to.deep.equal([1, 1]);
+  });
+
+  it('counts holds on between pushes and sums up who is on hold and who is muted', () => {
+    const agent = (id: string, v: Partial<WallboardAgent>): WallboardAgent => ({ userId: id, displayName: id, state: 'on_call', reason: null, sinceSeconds: 0, callId: `call-${id}`, onHold: false, holdSeconds: 0, muted: false, ...v });
+    const b = board({ agents: [agent('a', { onHold: true, holdSeconds: 40 }), agent('b', { onHold: true, holdSeconds: 5, muted: true }), agent('c', { muted: true }), agent('d', { state: 'available', callId: null })] });
+    expect(holdSecondsNow(b.agents[0]!, b, at + 3_000)).to.equal(43);
+    expect(holdSecondsNow(b.agents[2]!, b, at + 3_000), 'not held: no clock').to.equal(0);
+    expect(holdAndMute(b, at + 3_000)).to.deep.equal({ onHold: 2, longestHoldSeconds: 43, muted: 2 });
+    expect(holdAndMute(board(), at)).to.deep.equal({ onHold: 0, longestHoldSeconds: 0, muted: 0 });
   });
 });

@@ -3,7 +3,18 @@
  * live clocks between pushes and the ECharts options. Pure, so it is tested without a browser.
  */
 
-export type WallboardAgent = { userId: string; displayName: string; state: string; reason: string | null; sinceSeconds: number };
+export type WallboardAgent = {
+  userId: string;
+  displayName: string;
+  state: string;
+  reason: string | null;
+  sinceSeconds: number;
+  /** The agent's live call (null when not talking), whether its caller is on hold and for how long, and mute. */
+  callId: string | null;
+  onHold: boolean;
+  holdSeconds: number;
+  muted: boolean;
+};
 
 export type Wallboard = {
   at: string;
@@ -41,6 +52,21 @@ export function elapsedSince(board: Pick<Wallboard, 'at'>, now: number): number 
 /** The longest wait now: it grows between pushes while anyone is waiting. */
 export function longestWaitNow(board: Pick<Wallboard, 'at' | 'waiting' | 'longestWaitSeconds'>, now: number): number {
   return board.waiting > 0 ? board.longestWaitSeconds + elapsedSince(board, now) : 0;
+}
+
+/** How long this agent's caller has been on hold now (0 when not held): it grows between pushes. */
+export function holdSecondsNow(agent: Pick<WallboardAgent, 'onHold' | 'holdSeconds'>, board: Pick<Wallboard, 'at'>, now: number): number {
+  return agent.onHold ? agent.holdSeconds + elapsedSince(board, now) : 0;
+}
+
+/** Agents with a caller on hold, the longest of those holds now, and agents muted: the supervisor's hold/mute line. */
+export function holdAndMute(board: Pick<Wallboard, 'at' | 'agents'>, now: number): { onHold: number; longestHoldSeconds: number; muted: number } {
+  const held = board.agents.filter((a) => a.onHold);
+  return {
+    onHold: held.length,
+    longestHoldSeconds: held.reduce((max, a) => Math.max(max, holdSecondsNow(a, board, now)), 0),
+    muted: board.agents.filter((a) => a.muted).length,
+  };
 }
 
 /** A `queue.changed` folded into the board: the queue figures are newer, the rest stays. */

@@ -1,5 +1,7 @@
 /**
- * The supervisor's wallboard: the queue and agents now, and today's call measures (15秒接通率, 接通率, 平均等待,
+ * The supervisor's wallboard: the queue and agents now (each agent's state, and on their live call whether the
+ * caller is on hold and since when, and whether the agent is muted; hold and mute changes push the board), and
+ * today's call measures (15秒接通率, 接通率, 平均等待,
  * 放弃率, 平均通话) exactly as the reports module defines them (modules/reports/measures.ts, one definition
  * each; short abandons are left out). "Today" is the hotline's day.
  */
@@ -93,7 +95,8 @@ export async function buildWallboard(ctx: AppContext): Promise<Wallboard> {
   const agents = await ctx.db
     .selectFrom('agent_states')
     .innerJoin('users', 'users.id', 'agent_states.user_id')
-    .leftJoin('calls', (join) => join.onRef('calls.id', '=', 'agent_states.call_id').on('calls.status', '=', 'talking'))
+    // Hold and mute belong to the agent who has the call: a colleague rung for a consult is not "on hold".
+    .leftJoin('calls', (join) => join.onRef('calls.id', '=', 'agent_states.call_id').onRef('calls.agent_id', '=', 'agent_states.user_id').on('calls.status', '=', 'talking'))
     .select(['agent_states.user_id', 'users.display_name', 'agent_states.state', 'agent_states.reason', 'agent_states.since', 'calls.id as call_id', 'calls.held_since', 'calls.agent_muted'])
     .where('agent_states.state', '!=', 'offline')
     .orderBy('users.display_name')

@@ -3,6 +3,9 @@
  * hotline admins manage (add, rename, reorder, retire — never delete: old calls keep their code). The
  * platform's own code `unselected` (未选择) is recorded when a wrap-up times out without a choice; agents
  * cannot choose it and admins cannot retire it.
+ *
+ * Every way out of wrap-up leaves a code on the call: the agent's choice (required before going available or on
+ * a break by hand), 未选择 on the timeout, and 未选择 with an audit row when the agent signs off without one.
  */
 import * as z from 'zod';
 import type { Selectable } from 'kysely';
@@ -14,6 +17,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { WrapUpCodesTable } from '../../schema.ts';
 import type { Subject } from '../../platform/actor.ts';
 import { callsAbilities } from './calls.policy.ts';
+import { addCallEvent } from './calls.repository.ts';
 
 /** The code recorded when the wrap-up time ran out before the agent chose one. */
 export const UNSELECTED_WRAP_UP_CODE = 'unselected';
@@ -132,9 +136,44 @@ export async function hasChosenWrapUpCode(db: Executor, callId: string, agentId:
 
 /**
  * Leaving wrap-up by hand (the state switcher) needs the call's wrap-up code first; routing calls this inside
- * its transaction. The timeout path (`expireWrapUp`) records 未选择 instead.
+ * its transaction (through `leaveWrapUp`). The timeout path (`expireWrapUp`) records 未选择 instead.
  */
 export async function requireWrapUpChosen(trx: Executor, agentId: string, callId: string | null): Promise<void> {
   if (!callId) return;
   if (!(await hasChosenWrapUpCode(trx, callId, agentId))) throw new AppError('CONFLICT', { messageKey: 'calls.error.wrap_up_required' });
+}
+
+/**
+ * Signing off from wrap-up is allowed (a shift ends, a browser is closed), as in other ACDs, but it must not
+ * leave the call without a code: when this agent chose none, 未选择 is recorded on the call (unless another
+ * agent of a transferred call already coded it), with a call event and an audit row naming the agent, in the
+ * sign-off's transaction. Returns whether 未选择 was written.
+ */
+export async function recordUnselectedOnSignOff(trx: Executor, actor: UserActor, callId: string | null): Promise<boolean> {
+  if (!callId || (await hasChosenWrapUpCode(trx, callId, actor.id))) return false;
+  const coded = await trx
+    .updateTable('calls')
+    .set({ wrap_up_code: UNSELECTED_WRAP_UP_CODE, updated_at: new Date() })
+    .where('id', '=', callId)
+    .where('wrap_up_code', 'is', null)
+    .executeTakeFirst();
+  const recorded = coded.numUpdatedRows > 0n;
+  await addCallEvent(trx, callId, 'wrap_up_signed_off', { agentId: actor.id, recorded: recorded ? UNSELECTED_WRAP_UP_CODE : null }, actor.id);
+  await recordAudit(trx, actor, {
+    action: 'call.wrap_up_unselected',
+    entity: 'call',
+    entityId: callId,
+    data: { agentId: actor.id, reason: 'signed_off', recorded: recorded ? UNSELECTED_WRAP_UP_CODE : null },
+  });
+  return recorded;
+}
+
+/**
+ * The rule for leaving wrap-up by the agent's own choice, inside routing's transaction: to `available` or a
+ * break only with the call's code chosen (a break is no way round the code: the agent is still at the desk);
+ * signing off always, recording 未选择 when no code was chosen.
+ */
+export async function leaveWrapUp(trx: Executor, actor: UserActor, callId: string | null, to: 'available' | 'break' | 'offline'): Promise<void> {
+  if (to === 'offline') await recordUnselectedOnSignOff(trx, actor, callId);
+  else await requireWrapUpChosen(trx, actor.id, callId);
 }

@@ -7,6 +7,7 @@ import { refreshRollupsJob, reportsSchedule } from './rollups.ts';
 export { measures, findMeasure, defaultMeasureOptions, type MeasureDefinition, type MeasureOptions } from './measures.ts';
 export { computeMeasure, computeMeasures, listMeasureItems, resolvePeriod, monthPeriod } from './reports.service.ts';
 export { buildMonthlyReport } from './monthly.ts';
+export { buildWrapUpReport, wrapUpCsv, type WrapUpReport } from './reports.wrap-up.ts';
 export { buildDashboard } from './reports.dashboard.ts';
 export { refreshRollups } from './rollups.ts';
 export { reportAbilities, reportScope } from './reports.policy.ts';

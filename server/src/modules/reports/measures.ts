@@ -91,12 +91,15 @@ export type Fact = {
 
 // ── Building blocks ───────────────────────────────────────────────────────────────────────────────────────────
 
-/** Inbound calls that reached the queue in the period, short abandons left out. */
-function callFacts(p: MeasurePeriod, o: MeasureOptions, num: RawBuilder<unknown>, extra: RawBuilder<unknown> = sql`true`): RawBuilder<Fact> {
+/**
+ * Inbound calls that reached the queue in the period, short abandons left out. `more` adds columns after the
+ * Fact ones (the wrap-up report reads the code on the same rows as 接通率).
+ */
+function callFacts(p: MeasurePeriod, o: MeasureOptions, num: RawBuilder<unknown>, extra: RawBuilder<unknown> = sql`true`, more: RawBuilder<unknown> = sql``): RawBuilder<Fact> {
   return sql<Fact>`
     select c.id::text as id, c.call_sid as ref, null::uuid as department_id, coalesce(c.desk, 'general') as desk,
            c.answered_by as agent_id, 'phone'::text as channel, null::text as type, null::uuid as category_id,
-           (${num})::numeric as num, c.offered_at as at
+           (${num})::numeric as num, c.offered_at as at ${more}
       from calls c
      where c.direction = 'inbound' and c.queued_at is not null
        and c.offered_at >= ${p.from} and c.offered_at < ${p.to}
@@ -421,6 +424,17 @@ export const measures: readonly MeasureDefinition[] = [
 ];
 
 export const measureKeys = measures.map((m) => m.key);
+
+/** An answered call as the wrap-up report counts it: a Fact of 接通率's numerator, with its code and talk time. */
+export type AnsweredCallFact = Fact & { wrap_up_code: string | null; talk_seconds: string | null };
+
+/**
+ * The calls in 接通率's numerator (answered inbound calls offered to the queue in the period) with the wrap-up
+ * code recorded on each: the rows of the 话后小结 report, so its total is that numerator by construction.
+ */
+export function answeredCallFacts(p: MeasurePeriod, o: MeasureOptions): RawBuilder<AnsweredCallFact> {
+  return callFacts(p, o, sql`1`, sql`c.answered_at is not null`, sql`, c.wrap_up_code, c.talk_seconds`) as RawBuilder<AnsweredCallFact>;
+}
 
 /** The definition of `key`, or undefined. */
 export function findMeasure(key: string): MeasureDefinition | undefined {

@@ -80,11 +80,19 @@ export async function buildMonthlyReport(ctx: AppContext, scope: ReportScope, mo
 
 const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
-/** CSV with a BOM; fields quoted when they hold a comma, quote or newline. */
-export function monthlyCsv(rows: MonthlyRow[]): string {
-  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = [columns.map((c) => quote(c.header)).join(','), ...rows.map((r) => columns.map((c) => quote(cell(r[c.key]))).join(','))];
+/** CSV with a BOM (Excel then reads the Chinese text as UTF-8); fields quoted when they hold a comma, quote or newline. */
+export function toCsv(header: string[], rows: unknown[][]): string {
+  const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = [header.map(quote).join(','), ...rows.map((r) => r.map((v) => quote(cell(v))).join(','))];
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
+}
+
+/** The monthly report as CSV. */
+export function monthlyCsv(rows: MonthlyRow[]): string {
+  return toCsv(
+    columns.map((c) => c.header),
+    rows.map((r) => columns.map((c) => r[c.key])),
+  );
 }
 
 /** The xlsx workbook: one sheet, rates formatted as percentages. */

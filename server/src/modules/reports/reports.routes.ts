@@ -9,6 +9,7 @@ import { buildMonthlyReport, monthlyCsv, monthlyXlsx } from './monthly.ts';
 import { reportScope } from './reports.policy.ts';
 import { computeMeasures, listMeasureItems, resolvePeriod, type Filters } from './reports.service.ts';
 import { narrowToDepartment, trendRoutes } from './reports.trends.ts';
+import { buildWrapUpReport, listWrapUpCalls, wrapUpCsv, wrapUpCuts } from './reports.wrap-up.ts';
 
 const tags = ['报表 Reports'];
 const when = z.string().regex(/^\d{4}-\d{2}-\d{2}(T.*)?$/, 'YYYY-MM-DD or an ISO instant');
@@ -106,12 +107,59 @@ export function reportRoutes(ctx: AppContext): RouteSpec[] {
         // One department's report is the whole report read in that department's scope (its row, no hotline total).
         const scope = query.department ? narrowToDepartment(scopeOf(actor), query.department) : scopeOf(actor);
         const rows = await buildMonthlyReport(ctx, scope, query.month);
-        if (query.format === 'json') return { month: query.month, rows };
+        // The selection is echoed so a client can tell which month and department an answer is for.
+        if (query.format === 'json') return { month: query.month, department: query.department ?? null, rows };
         const name = `monthly-report-${query.month}.${query.format}`;
         res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
         if (query.format === 'csv') res.type('text/csv; charset=utf-8').send(monthlyCsv(rows));
         else res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await monthlyXlsx(rows, query.month));
         return undefined;
+      },
+    }),
+    userRoute({
+      method: 'get',
+      path: '/api/reports/wrap-up-codes',
+      summary: '话后小结统计（可按坐席组、坐席拆分；JSON / CSV） Answered calls by wrap-up code, optionally per desk or agent',
+      tags,
+      query: z.object({
+        from: when,
+        to: when,
+        cut: z.enum(wrapUpCuts).optional(),
+        desk: z.string().max(100).optional(),
+        agent: z.string().max(100).optional(),
+        format: z.enum(['json', 'csv']).default('json'),
+      }),
+      handler: async ({ actor, query, res }) => {
+        const scope = scopeOf(actor);
+        const period = resolvePeriod(ctx.config.timezone, query.from, query.to);
+        const filters: Filters = { ...(query.desk !== undefined ? { desk: query.desk } : {}), ...(query.agent !== undefined ? { agent: query.agent } : {}) };
+        const report = await buildWrapUpReport(ctx, scope, period, { cut: query.cut, filters });
+        if (query.format === 'json') return report;
+        // File names carry the dates as asked (an instant is cut to its date).
+        res.setHeader('Content-Disposition', `attachment; filename="wrap-up-codes-${query.from.slice(0, 10)}_${query.to.slice(0, 10)}.csv"`);
+        res.type('text/csv; charset=utf-8').send(wrapUpCsv(report));
+        return undefined;
+      },
+    }),
+    userRoute({
+      method: 'get',
+      path: '/api/reports/wrap-up-codes/items',
+      summary: '话后小结明细（某编码下的来电） The answered calls behind one wrap-up code’s count',
+      tags,
+      query: z.object({
+        from: when,
+        to: when,
+        code: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, '话后小结编码 (a wrap-up code)'),
+        desk: z.string().max(100).optional(),
+        agent: z.string().max(100).optional(),
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+        offset: z.coerce.number().int().min(0).default(0),
+      }),
+      handler: async ({ actor, query }) => {
+        const scope = scopeOf(actor);
+        const period = resolvePeriod(ctx.config.timezone, query.from, query.to);
+        const filters: Filters = { ...(query.desk !== undefined ? { desk: query.desk } : {}), ...(query.agent !== undefined ? { agent: query.agent } : {}) };
+        return listWrapUpCalls(ctx, scope, period, { code: query.code, filters, limit: query.limit, offset: query.offset });
       },
     }),
     ...trendRoutes(ctx),

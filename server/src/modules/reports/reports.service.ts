@@ -56,7 +56,7 @@ function round(m: MeasureDefinition, num: number, den: number): number | null {
  * WHERE over the facts `f` (or rollup rows `r`, which carry the same columns): the reader's scope and the
  * requested filters (column names come from `cutColumn`).
  */
-function factsWhere(scope: ReportScope, filters: Filters, alias: 'f' | 'r' = 'f') {
+export function factsWhere(scope: ReportScope, filters: Filters, alias: 'f' | 'r' = 'f') {
   const parts = [sql`true`];
   if (scope.kind === 'department') parts.push(sql`${sql.ref(`${alias}.department_id`)} = ${scope.departmentId}::uuid`);
   for (const [cut, value] of Object.entries(filters) as [Cut, string][]) {
@@ -172,7 +172,7 @@ export async function listMeasureItems(
 }
 
 /** Display names of cut keys (departments, agents, categories, desks); channels and types show their codes. */
-async function labelsFor(ctx: AppContext, cut: Cut, keys: string[]): Promise<Map<string, string>> {
+export async function labelsFor(ctx: AppContext, cut: Cut, keys: string[]): Promise<Map<string, string>> {
   if (keys.length === 0) return new Map();
   const q =
     cut === 'department'

@@ -42,7 +42,7 @@ export function routingRoutes(ctx: AppContext) {
       response: AgentStateSchema,
       handler: async ({ actor, body }) => {
         if (!canAnswer(actor)) throw new AppError('FORBIDDEN');
-        return setOwnAgentState(ctx, actor.id, body);
+        return setOwnAgentState(ctx, actor, body);
       },
     }),
   ];

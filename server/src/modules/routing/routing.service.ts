@@ -21,6 +21,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type pg from 'pg';
 import type { AppContext } from '../../context.ts';
+import type { UserActor } from '../../platform/actor.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { startListener } from '../../platform/db/listen.ts';
 import { addJob } from '../../platform/jobs.ts';
@@ -30,7 +31,7 @@ import { addCallEvent, lockCall, updateCall } from '../calls/calls.repository.ts
 import { publishAgentState, publishCall, publishCallOffered, publishQueueChanged } from '../calls/calls.events.ts';
 import { agentIdentity, conferenceName, voiceUrl } from '../telephony/telephony.urls.ts';
 import { isWithinCallingHours } from './calling-hours.ts';
-import { requireWrapUpChosen } from '../calls/wrap-up-codes.ts';
+import { leaveWrapUp } from '../calls/wrap-up-codes.ts';
 
 export type StateChange = { userId: string; from: AgentStateName | null; to: AgentStateName; reason: string | null; callId: string | null; at: Date };
 
@@ -441,9 +442,10 @@ export async function getAgentState(ctx: AppContext, userId: string) {
  */
 export async function setOwnAgentState(
   ctx: AppContext,
-  userId: string,
+  actor: UserActor,
   input: { state: 'available' | 'break' | 'offline'; reason?: string; simulatorAnswer?: 'manual' | 'auto' },
 ) {
+  const userId = actor.id;
   // Simulator mode: the agent's softphone is the simulator's handset (by default it rings until answered). It
   // is set up while the state changes, and before the commit: a call reserved in the transaction rings at once.
   const registering =
@@ -456,7 +458,7 @@ export async function setOwnAgentState(
       throw new AppError('CONFLICT', { messageKey: 'calls.error.agent_busy', params: { state: row.state } });
     }
     // Leaving wrap-up by hand needs the call's wrap-up code (calls/wrap-up-codes.ts); signing off does not.
-    if (row?.state === 'wrap_up' && input.state !== 'offline') await requireWrapUpChosen(trx, userId, row.call_id);
+    if (row?.state === 'wrap_up') await leaveWrapUp(trx, actor, row.call_id, input.state);
     if (input.state === 'available') {
       const skills = await trx.selectFrom('user_skills').select('desk_code').where('user_id', '=', userId).execute();
       if (skills.length === 0) throw new AppError('CONFLICT', { messageKey: 'calls.error.no_skills' });
