@@ -98,11 +98,11 @@ function reportAccuracy(): void {
   const heldOut = CALIBRATION.heldOut;
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const mean = (pick: (f: (typeof heldOut)[number]) => number): number => heldOut.reduce((a, f) => a + pick(f), 0) / Math.max(heldOut.length, 1);
-  console.log('engine = default: boosted-tree pair model + decision-layer guards (one-word topic, homophone noun → suggest;');
+  console.log('engine = default: boosted-tree pair model (with the learned leftover odds, leftovers.ts) + decision-layer guards (one-word topic, homophone noun → suggest;');
   console.log('         linear "related" score keeps free text in the suggest band); linear = --model linear, the earlier default');
   console.log('         (held out 66.7% right decisions, top-1 52.8%, see calibration-linear.ts).');
-  console.log('Both lines are in-sample: the shipped constants are fitted on all of dev.tsv, which the held-out figures below support.');
-  console.log('Engine held out (2-fold by entry, each fold scored by trees, confidence and thresholds fitted on the other fold, guards applied):');
+  console.log('Both lines are in-sample: the shipped constants (and the engine\'s leftover counts) are fitted on all of dev.tsv; quote the held-out figures below.');
+  console.log('Engine held out (2-fold by entry, each fold scored by trees, leftover counts, confidence and thresholds fitted on the other fold, guards applied):');
   heldOut.forEach((f, i) => {
     console.log(`  fold ${i}: right decisions ${pct(f.rightDecisions)} (top-1 ${pct(f.top1)}, recall@5 ${pct(f.recall5)}, handoff on look-alikes ${pct(f.handoff)})`);
   });

@@ -39,6 +39,11 @@ export interface AnalysedText {
   questionTypes: number;
   /** Latin words (brands, models, English). */
   latin: string[];
+  /**
+   * Distinct segmented words with a letter or digit, stop words included (canonical): what one side can leave
+   * out or swap (呢, 到底, 推荐), which the learned leftover odds (leftovers.ts) weigh.
+   */
+  tokens: string[];
 }
 
 let jieba: Jieba | undefined;
@@ -175,6 +180,13 @@ function findQuestionTypes(canon: string): number {
   return bits;
 }
 
+const WORDLIKE = /[\p{L}\p{N}]/u;
+function distinctTokens(words: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const w of words) if (WORDLIKE.test(w)) out.add(w);
+  return [...out];
+}
+
 /** Analyses a raw text (normalises it first). Never throws; empty input gives empty channels. */
 export function analyseText(raw: string): AnalysedText {
   return analyseNormalised(normaliseText(raw));
@@ -226,5 +238,6 @@ export function analyseNormalised(normalised: string): AnalysedText {
     negations,
     questionTypes: findQuestionTypes(canon),
     latin: units.filter((u) => /^[a-z]/.test(u)),
+    tokens: distinctTokens(allWords),
   };
 }

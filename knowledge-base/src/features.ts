@@ -6,13 +6,21 @@
 import type { AnalysedText } from './analyse.ts';
 import { weighWord } from './analyse.ts';
 import { ANTONYM_PAIRS } from './lexicon.ts';
+import { LEFTOVER_COUNTS } from './calibration-leftovers.ts';
+import { describeLeftovers, LEFTOVER_FEATURE_NAMES, oddsFromCounts, weighLeftovers } from './leftovers.ts';
+import type { LeftoverSide, UnitMarks } from './leftovers.ts';
 
-/** An entry text with the sets the scorer probes, built once at indexing time. */
-export interface PreparedText {
+/**
+ * An entry text with the sets the scorer probes, built once at indexing time; also a side of the leftover
+ * features under the shipped odds (leftovers.ts).
+ */
+export interface PreparedText extends LeftoverSide {
   analysed: AnalysedText;
   unitSet: ReadonlySet<string>;
   bigramSet: ReadonlySet<string>;
   wordSet: ReadonlySet<string>;
+  /** analysed.tokens as a set (the leftover features, leftovers.ts). */
+  tokenSet: ReadonlySet<string>;
   pinyinBigramSet: ReadonlySet<string>;
   /** Distinct units. */
   distinctUnits: readonly string[];
@@ -230,7 +238,14 @@ export const FEATURE_NAMES = [
   'unsharedNoun', 'unsharedVerb', 'unsharedAdjective', 'unsharedOther', 'nounSwap', 'verbSwap',
   'diffSubstitutions', 'diffGaps', 'diffSingleSwaps', 'diffLongest', 'orderSwaps', 'antonymMismatch',
   'shorterLength', 'longerLength', 'sharedRarest', 'sharedMass',
+  ...LEFTOVER_FEATURE_NAMES,
 ] as const;
+
+/** Index of the first leftover feature (leftovers.ts): the fitting tool recomputes them per fold from there. */
+export const LEFTOVER_FEATURES_AT = FEATURE_NAMES.indexOf(LEFTOVER_FEATURE_NAMES[0]);
+
+/** The shipped leftover odds (calibration-leftovers.ts), turned into lookup tables once. */
+const LEFTOVER_ODDS = oddsFromCounts(LEFTOVER_COUNTS);
 
 /**
  * Prepares an analysed text for repeated comparison. `index` says whether it is an entry text (its tokens
@@ -242,6 +257,8 @@ export function prepareText(analysed: AnalysedText, index = true): PreparedText 
   const unitSet = new Set(analysed.units);
   const antonyms = findAntonyms(analysed.canon);
   const distinctUnits = [...unitSet];
+  const tokenSet = new Set(analysed.tokens);
+  const { tokenOdds, unitOdds, tokenSwaps } = weighLeftovers({ analysed, tokenSet, unitSet, distinctUnits }, LEFTOVER_ODDS);
   const soundIds = idsOf(tokenIds.sound, analysed.bigramPinyin, index);
   const unitSeq = idsOf(tokenIds.unit, analysed.units, index);
   return {
@@ -262,6 +279,10 @@ export function prepareText(analysed: AnalysedText, index = true): PreparedText 
     wordMass: wordWeights.reduce((a, b) => a + b, 0),
     bigramSet: new Set(analysed.bigrams),
     wordSet: new Set(analysed.words),
+    tokenSet,
+    tokenOdds,
+    unitOdds,
+    tokenSwaps,
     pinyinBigramSet: new Set(analysed.pinyinBigrams),
   };
 }
@@ -549,9 +570,9 @@ export function describePair(
   const unsharedQ = missQ.byClass;
   const unsharedT = missT.byClass;
   // The linear model reads the first 25 only; the rest need the alignment, made only for the trees (`extended`).
-  // One literal of all 41 rather than pushing onto the first 25 (which grew the array per comparison).
+  // One literal of all of them rather than pushing onto the first 25 (which grew the array per comparison).
   const d = diff ?? NO_DIFF;
-  return [
+  const vector = [
     bigram.dice,
     unit.dice,
     word.dice,
@@ -593,5 +614,21 @@ export function describePair(
     Math.min(maxLen / 20, 2),
     Math.min(missQ.sharedMax, 1.2),
     Math.min(missQ.sharedMass, 4),
+    // The leftover features (LEFTOVER_FEATURE_NAMES), 0 unless written below.
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
   ];
+  if (diff) {
+    unitMarks.queryIds = query.unitIds;
+    unitMarks.textIds = text.unitIds;
+    unitMarks.query = querySide.unit;
+    unitMarks.queryAt = queryAt;
+    unitMarks.text = textSide.unit;
+    unitMarks.textAt = textAt;
+    describeLeftovers(query, text, unitMarks, vector, LEFTOVER_FEATURES_AT);
+  }
+  return vector;
 }
+
+// The unit marks handed to describeLeftovers, one object reused (the matcher is single-threaded).
+const unitMarks: UnitMarks = { queryIds: new Int32Array(0), textIds: new Int32Array(0), query: new Uint32Array(0), queryAt: 0, text: new Uint32Array(0), textAt: 0 };
+if (LEFTOVER_FEATURE_NAMES.length !== 10) throw new Error('describePair leaves room for 10 leftover features');

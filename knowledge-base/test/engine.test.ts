@@ -144,7 +144,9 @@ describe('knowledge-base content', () => {
   });
 });
 
-describe('knowledge-base CLI', () => {
+describe('knowledge-base CLI', function () {
+  // Each case starts a Node process that loads the dictionaries and the fitted tables: seconds on a busy machine.
+  this.timeout(20_000);
   const dir = mkdtempSync(join(tmpdir(), 'kb-cli-'));
   const kbPath = join(dir, 'kb.jsonl');
   writeFileSync(kbPath, sample.map((e) => JSON.stringify(e)).join('\n') + '\n');

@@ -6,6 +6,10 @@
  * How: the knowledge base and queries are built exactly as shared/tools/kb-eval.mjs builds them (every q1 an
  * entry, every q2 a query; label 1 → its q1 is the answer, label 0 → hand off). For each query the matcher
  * retrieves its re-rank set and gives each candidate's feature vector (features.ts). Then
+ *   0. leftover odds (leftovers.ts): counted on the training pairs. A training row's leftover features read
+ *      odds counted without its own pair (INNER_GROUPS groups by entry, each read with the others' counts),
+ *      so the trees learn what the odds say about pairs they were not counted on; rows scored afterwards (the
+ *      held-out fold, or the shipped table in calibration-leftovers.ts) read the odds of all training pairs;
  *   1. pair model: gradient-boosted trees (tools/boosting.ts) on the first TRAIN_DEPTH candidates of each
  *      query in retrieval order, label = candidate is the gold entry;
  *   2. confidence model: logistic regression on the top-ranked candidate's tree score, label = that candidate
@@ -23,7 +27,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createMatcher, DEFAULT_RERANK_DEPTH } from '../src/matcher.ts';
-import { FEATURE_NAMES } from '../src/features.ts';
+import { FEATURE_NAMES, LEFTOVER_FEATURES_AT } from '../src/features.ts';
+import { analyseNormalised } from '../src/analyse.ts';
+import { normaliseText } from '../src/normalise.ts';
+import { countLeftovers, describeLeftovers, leftoverText, oddsFromCounts, weighLeftovers } from '../src/leftovers.ts';
+import type { LeftoverCounts, LeftoverOdds, LeftoverSide, LeftoverText } from '../src/leftovers.ts';
 import { packTrees, scoreTrees } from '../src/boosted-trees.ts';
 import type { BoostedTrees, PackedTrees } from '../src/boosted-trees.ts';
 import { DEFAULT_BOOSTING, fitBoostedTrees } from './boosting.ts';
@@ -36,8 +44,15 @@ interface Row {
 }
 interface Query {
   group: number;
+  /** Inner group (by entry) for the leftover odds of training rows: counted without the row's own pair. */
+  inner: number;
   gold: Set<string>;
   rows: Row[];
+  /** The pair this query comes from, as the leftover counts read it (entry question, query, same or not). */
+  pair: { a: LeftoverText; b: LeftoverText; same: boolean };
+  /** The query and each row's entry text, for recomputing the leftover features. */
+  side: LeftoverText;
+  rowSides: LeftoverText[];
 }
 interface Model {
   pair: BoostedTrees;
@@ -49,6 +64,9 @@ interface Model {
 }
 
 const LONE_MARGIN = 6;
+// Inner groups for the leftover features of training rows: each group's rows read odds counted on the other
+// groups' pairs, so the trees learn how much the odds say about a pair they were not counted on.
+const INNER_GROUPS = 4;
 // Rows per query used to fit the pair model: the retrieval order puts the hard negatives first.
 const TRAIN_DEPTH = Number(process.env.KB_TRAIN_DEPTH ?? 8);
 const BOOSTING = {
@@ -145,6 +163,43 @@ function fitPair(queries: readonly Query[]): BoostedTrees {
     ys.push(q.gold.has(r.id) ? 1 : 0);
   }
   return fitBoostedTrees(xs, ys, BOOSTING);
+}
+
+/** Queries whose leftover features are recomputed with the odds `oddsOf` gives for each. */
+function withLeftovers(queries: readonly Query[], oddsOf: (q: Query) => LeftoverOdds): Query[] {
+  // Each text weighed once per table.
+  const weighed = new Map<LeftoverOdds, Map<LeftoverText, LeftoverSide>>();
+  const weigh = (text: LeftoverText, odds: LeftoverOdds): LeftoverSide => {
+    let byText = weighed.get(odds);
+    if (!byText) weighed.set(odds, (byText = new Map()));
+    let side = byText.get(text);
+    if (!side) byText.set(text, (side = { ...text, ...weighLeftovers(text, odds) }));
+    return side;
+  };
+  return queries.map((q) => {
+    const odds = oddsOf(q);
+    const query = weigh(q.side, odds);
+    const rows = q.rows.map((r, i) => {
+      const features = [...r.features];
+      describeLeftovers(query, weigh(q.rowSides[i] as LeftoverText, odds)).forEach((v, k) => (features[LEFTOVER_FEATURES_AT + k] = v));
+      return { ...r, features };
+    });
+    return { ...q, rows };
+  });
+}
+
+/** Leftover counts of the queries' own pairs. */
+function countPairs(queries: readonly Query[]): LeftoverCounts {
+  return countLeftovers(queries.map((q) => q.pair));
+}
+
+/**
+ * Training rows with leftover odds counted on the other inner groups, and the odds of all of them (for rows
+ * scored later: the held-out fold, or the shipped table).
+ */
+function prepareTraining(queries: readonly Query[]): { training: Query[]; counts: LeftoverCounts } {
+  const innerOdds = Array.from({ length: INNER_GROUPS }, (_, k) => oddsFromCounts(countPairs(queries.filter((q) => q.inner !== k))));
+  return { training: withLeftovers(queries, (q) => innerOdds[q.inner] as LeftoverOdds), counts: countPairs(queries) };
 }
 
 /**
@@ -259,6 +314,15 @@ function main(): void {
     rerankDepth: Number(process.env.KB_RERANK_DEPTH ?? DEFAULT_RERANK_DEPTH),
     ...(process.env.KB_RETRIEVAL_FLOOR ? { retrievalFloor: Number(process.env.KB_RETRIEVAL_FLOOR) } : {}),
   });
+  // Sides analysed as the matcher analyses them (entry texts cut at 2,000 characters, queries at the default).
+  const sides = new Map<string, LeftoverText>();
+  const sideOf = (text: string, maxChars?: number): LeftoverText => {
+    const key = `${maxChars ?? ''}\u0000${text}`;
+    let side = sides.get(key);
+    if (!side) sides.set(key, (side = leftoverText(analyseNormalised(normaliseText(text, maxChars)))));
+    return side;
+  };
+  const textOf = new Map(kb.map((e) => [e.id, e.question]));
   const queries: Query[] = pairs.map(([q1, q2, label]) => {
     const gold = new Set<string>();
     if (label.trim() === '1') gold.add(idOf.get(q1) as string);
@@ -267,15 +331,26 @@ function main(): void {
     const group = entryNumber % 2;
     // Rows in retrieval order: which rows train the pair model must not depend on the weights being fitted.
     const inspected = matcher.inspect(q2).sort((a, b) => b.retrievalScore - a.retrievalScore || (a.id < b.id ? -1 : 1));
-    return { group, gold, rows: inspected.map((c) => ({ id: c.id, features: c.features, mayAnswer: c.mayAnswer })) };
+    const side = sideOf(q2);
+    return {
+      group,
+      inner: Math.floor(entryNumber / 2) % INNER_GROUPS,
+      gold,
+      rows: inspected.map((c) => ({ id: c.id, features: c.features, mayAnswer: c.mayAnswer })),
+      pair: { a: sideOf(q1, 2000), b: side, same: label.trim() === '1' },
+      side,
+      rowSides: inspected.map((c) => sideOf(textOf.get(c.id) as string, 2000)),
+    };
   });
   const retrievedGold = queries.filter((q) => q.gold.size > 0 && q.rows.some((r) => q.gold.has(r.id))).length;
   const answerable = queries.filter((q) => q.gold.size > 0).length;
   console.log(`features for ${queries.length} queries in ${((performance.now() - started) / 1000).toFixed(1)} s; gold in re-rank set ${pct(retrievedGold / answerable)}`);
 
   const folds = [0, 1].map((g) => {
-    const model = fitModel(queries.filter((q) => q.group !== g));
-    return evaluate(model, queries.filter((q) => q.group === g));
+    const { training, counts } = prepareTraining(queries.filter((q) => q.group !== g));
+    const model = fitModel(training);
+    const odds = oddsFromCounts(counts);
+    return evaluate(model, withLeftovers(queries.filter((q) => q.group === g), () => odds));
   });
   const mean = (k: string): number => ((folds[0]?.[k] ?? 0) + (folds[1]?.[k] ?? 0)) / 2;
   folds.forEach((f, g) => {
@@ -283,8 +358,10 @@ function main(): void {
   });
   console.log(`2-fold cross-validated: right decisions ${pct(mean('rightDecisions'))}, top-1 ${pct(mean('top1'))}, recall@5 ${pct(mean('recall5'))}, handoff on look-alikes ${pct(mean('handoff'))}`);
 
-  const model = fitModel(queries);
-  const all = evaluate(model, queries);
+  const { training, counts } = prepareTraining(queries);
+  const model = fitModel(training);
+  const shippedOdds = oddsFromCounts(counts);
+  const all = evaluate(model, withLeftovers(queries, () => shippedOdds));
   console.log(`fitted on all (in-sample): right decisions ${pct(all.rightDecisions)}, top-1 ${pct(all.top1)}, recall@5 ${pct(all.recall5)}, handoff ${pct(all.handoff)}; answerAt ${model.answerAt}, suggestAt ${model.suggestAt}`);
   // How often each feature splits a node: a rough picture of what the trees rely on.
   const uses = FEATURE_NAMES.map((name, i) => ({ name, count: model.pair.feature.filter((f) => f === i).length }));
@@ -335,6 +412,32 @@ export const CALIBRATION = {
 `,
     );
     console.log(`wrote ${target}`);
+    const leftoversTarget = fileURLToPath(new URL('../src/calibration-leftovers.ts', import.meta.url));
+    const rows = (list: LeftoverCounts['words']): string => list.map(([key, n, same]) => `    [${JSON.stringify(key)}, ${n}, ${same}],`).join('\n');
+    writeFileSync(
+      leftoversTarget,
+      `/**
+ * Leftover counts (leftovers.ts) of every pair of ${path.split('/').slice(-2).join('/')}, general vocabulary only (common words, at least
+ * LEFTOVER_MIN_PAIRS pairs each). Written by knowledge-base/tools/fit-calibration.ts; hand edits are overwritten.
+ * The held-out figures in calibration.ts count them inside each training fold only.
+ */
+import type { LeftoverCounts } from './leftovers.ts';
+
+export const LEFTOVER_COUNTS: LeftoverCounts = {
+  sameShare: ${counts.sameShare},
+  words: [
+${rows(counts.words)}
+  ],
+  units: [
+${rows(counts.units)}
+  ],
+  swaps: [
+${rows(counts.swaps)}
+  ],
+};
+`,
+    );
+    console.log(`wrote ${leftoversTarget} (${counts.words.length} words, ${counts.units.length} units, ${counts.swaps.length} swaps)`);
   }
 }
 
