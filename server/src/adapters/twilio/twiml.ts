@@ -122,17 +122,22 @@ function element(name: string, attributes: Attributes, content = ''): string {
 // are dropped here instead, so a control character in a prompt cannot turn a caller's answer into an error.
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
+// Most text needs no escaping at all (a prompt, a URL without a query): one scan finds out. Otherwise one pass
+// replaces each character, which is what the builder's chain of replaces does (none of them introduces a
+// character a later one replaces, except `&`, which comes first there and is never re-escaped here).
+const TEXT_SPECIAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF&<>\r]/;
+const TEXT_ESCAPES = /[&<>\r]/g;
+const ATTRIBUTE_SPECIAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF&<"\t\n\r]/;
+const ATTRIBUTE_ESCAPES = /[&<"\t\n\r]/g;
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };
+const entityOf = (ch: string) => ENTITIES[ch]!;
+
 function escapeText(text: string): string {
-  return text.replace(INVALID_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
+  if (!TEXT_SPECIAL.test(text)) return text;
+  return text.replace(INVALID_XML, '').replace(TEXT_ESCAPES, entityOf);
 }
 
 function escapeAttribute(text: string): string {
-  return text
-    .replace(INVALID_XML, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\t/g, '&#x9;')
-    .replace(/\n/g, '&#xA;')
-    .replace(/\r/g, '&#xD;');
+  if (!ATTRIBUTE_SPECIAL.test(text)) return text;
+  return text.replace(INVALID_XML, '').replace(ATTRIBUTE_ESCAPES, entityOf);
 }

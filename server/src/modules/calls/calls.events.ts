@@ -3,7 +3,7 @@
  * the presenters' JSON. Rooms: the agent's own user room, and the `agent`/`supervisor`/`admin` role rooms.
  */
 import type { AppContext } from '../../context.ts';
-import { presentCall, presentCallerTicket, presentEarlierCall } from './calls.presenter.ts';
+import { presentCall, presentCallerTicket, presentEarlierCall, type PresentedCallRow } from './calls.presenter.ts';
 import { findCall, listCallerTickets, listEarlierCalls, type CallRow } from './calls.repository.ts';
 import { buildWallboard } from './wallboard.ts';
 
@@ -23,7 +23,7 @@ export async function publishCallOffered(ctx: AppContext, agentId: string, callI
 }
 
 /** `call.answered`, `call.ended`, `call.updated` (hold, transfer …) to the agent and supervisors. */
-export function publishCall(ctx: AppContext, event: 'call.answered' | 'call.ended' | 'call.updated', call: CallRow, agentId = call.agent_id ?? call.answered_by): void {
+export function publishCall(ctx: AppContext, event: 'call.answered' | 'call.ended' | 'call.updated', call: PresentedCallRow, agentId = call.agent_id ?? call.answered_by): void {
   const payload = { call: presentCall(call) };
   if (agentId) ctx.publish.toUser(agentId, event, payload);
   for (const role of SUPERVISING_ROLES) ctx.publish.toRole(role, event, payload);

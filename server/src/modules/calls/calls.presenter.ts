@@ -45,7 +45,15 @@ export function holdSecondsOf(row: Pick<CallRow, 'hold_seconds' | 'held_since' |
   return Math.round((Number(row.hold_seconds ?? 0) + open) * 1000) / 1000;
 }
 
-export function presentCall(row: CallRow): CallJson {
+/** The columns `presentCall` reads (a statement that only feeds events need not fetch, nor parse, the rest). */
+export type PresentedCallRow = Pick<
+  CallRow,
+  | 'id' | 'direction' | 'status' | 'outcome' | 'caller_masked' | 'repeat_caller' | 'desk' | 'priority' | 'language' | 'callback_requested'
+  | 'agent_id' | 'answered_by' | 'offered_at' | 'queued_at' | 'answered_at' | 'abandoned_at' | 'transferred_at' | 'ended_at'
+  | 'wait_seconds' | 'talk_seconds' | 'wrap_up_code' | 'held_since' | 'hold_seconds' | 'agent_muted' | 'transfer_target' | 'transcript'
+>;
+
+export function presentCall(row: PresentedCallRow): CallJson {
   return {
     id: row.id,
     direction: row.direction,

@@ -14,7 +14,11 @@ const callSid = z.string().regex(/^CA[0-9a-f]{32}$/);
 const uuid = z.uuid();
 const recordingSid = z.string().regex(/^RE[0-9a-f]{32}$/);
 
-const xml = (res: Response, body: string) => void res.status(200).type('text/xml').send(body);
+/**
+ * A TwiML answer, written as res.type('text/xml').send() would but without its ETag (a SHA-1 of every
+ * document, for a client that never revalidates) and content-type lookup: headers and body leave in one write.
+ */
+const xml = (res: Response, body: string) => void res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
 const params = (req: Request) => ({ ...(req.body as Record<string, string>), ...(req.query as Record<string, string>) });
 
 /**
@@ -24,9 +28,11 @@ const params = (req: Request) => ({ ...(req.body as Record<string, string>), ...
 function voiceDocument<S extends z.ZodType>(ctx: AppContext, schema: S, handle: (input: z.infer<S>) => Promise<string>) {
   return async (req: Request, res: Response) => {
     const raw = params(req);
-    const sid = callSid.safeParse(raw.CallSid);
     const parsed = schema.safeParse(raw);
+    // The CallSid alone, for the rescue: only a failure needs it.
+    const sidOf = () => callSid.safeParse(raw.CallSid);
     if (!parsed.success) {
+      const sid = sidOf();
       if (!sid.success) return void res.status(400).type('text/plain').send(`bad webhook parameters: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
       return xml(res, await service.rescueCaller(ctx, sid.data, 'malformed parameters', raw.From));
     }
@@ -34,6 +40,7 @@ function voiceDocument<S extends z.ZodType>(ctx: AppContext, schema: S, handle: 
       xml(res, await handle(parsed.data));
     } catch (error) {
       ctx.logger.error({ err: error, path: req.path }, 'voice webhook failed; caller rescued');
+      const sid = sidOf();
       if (!sid.success) return void res.status(500).type('text/plain').send('internal error');
       xml(res, await service.rescueCaller(ctx, sid.data, 'internal failure', raw.From));
     }
