@@ -15,14 +15,20 @@
  *     what Little's law says 200 requests always in flight would need for a 20 ms p99.
  * (b) Routing: 1,000 callers (carrier simulator, real IVR and queue) wait; 500 agents go available through
  *     the API with auto-answering handsets (tools/carrier-sim/agents.ts) and take every call; then 200 more
- *     calls (at most one per agent) arrive while agents are idle. Per offer: offered_at − max(call queued,
- *     agent available), from the rows routing writes (offered_at is the reservation's own clock; the carrier
- *     dial and the socket push follow it). Goal p99 < 50 ms.
+ *     calls (at most one per agent) arrive while agents are idle. A supervisor stays signed in on a break, so
+ *     waiting callers stay in the queue (with nobody signed in the wait loop offers them the voice bot). Per
+ *     offer: offered_at − max(call queued, agent available), from the rows routing writes (offered_at is the
+ *     reservation's own clock; "call queued" is the call's last entry into the queue). Goal p99 < 50 ms.
+ *     Also printed: the time from the reservation until the agent's console hears of the offer (the commit,
+ *     the claim, the carrier dial and the push), which the goal does not cover. BENCH_DIAG=1 adds where the
+ *     time goes (bench/routing-diagnosis.ts): PostgreSQL waits sampled during the run, the event loop's delay,
+ *     and "agent available → offer" split by how the agent became free.
  * (c) One event to 1,000 connected console sockets (signed-in supervisors' room), 20 times: delivery time
  *     from publish to each socket's handler. Goal p99 < 200 ms.
  *
  * Options: BENCH_WEBHOOK_CALLS (default 3000), BENCH_AGENTS (500), BENCH_WAITING (1000), BENCH_SOCKETS (1000),
- * BENCH_DB_POOL_SIZE (40), BENCH_PARTS (abc: which of the three to run, e.g. `a` while profiling).
+ * BENCH_DB_POOL_SIZE (40), BENCH_PARTS (abc: which of the three to run, e.g. `a` while profiling), BENCH_DIAG,
+ * BENCH_LOG_LEVEL (silent).
  * A quick run: BENCH_WEBHOOK_CALLS=1000 BENCH_AGENTS=20 BENCH_WAITING=40 BENCH_SOCKETS=50.
  */
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
@@ -42,6 +48,7 @@ import { hashPassword } from '../server/src/modules/auth/index.ts';
 import { insertUser, replaceSkills } from '../server/src/modules/directory/index.ts';
 import { startSimAgents } from '../tools/carrier-sim/agents.ts';
 import { cpuSeconds, percentile, runConcurrently, summarise, waitUntil } from './calls-support.ts';
+import { startRoutingDiagnosis } from './routing-diagnosis.ts';
 
 const WEBHOOK_CALLS = Number(process.env.BENCH_WEBHOOK_CALLS ?? 3000);
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 500);
@@ -53,14 +60,14 @@ const PASSWORD = 'Bench-Password-12345';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'hotline-calls-bench-'));
 chmodSync(dir, 0o755);
-const logger = createLogger('silent');
+const logger = createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent');
 const pgDir = path.join(dir, 'postgres');
 const embedded = await startEmbeddedPostgres({ dir: pgDir, database: 'bench', logger });
 const config = loadConfig({
   NODE_ENV: 'test',
   DATABASE_URL: embedded.url,
   PORT: '0',
-  LOG_LEVEL: 'silent',
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
   SEED_DEMO: '0',
   DB_POOL_SIZE: process.env.BENCH_DB_POOL_SIZE ?? '40',
   // Real time in the simulator (its wait loop would otherwise flood the webhooks); no wrap-up pause, calls
@@ -181,6 +188,10 @@ try {
       await replaceSkills(db, id, [{ skill: 'general', level: 3 }]);
       accounts.push({ username, password: PASSWORD });
     }
+    // A supervisor signed in on a break while the callers queue: with nobody at all signed in, the wait loop
+    // would send the waiting callers to the voice bot, out of the queue, and they would come back only later.
+    const { id: onBreak } = await insertUser(db, { username: 'benchonbreak', displayName: '压测班长', employeeNo: null, role: 'supervisor', departmentId: null, passwordHash: hash });
+    await db.insertInto('agent_states').values({ user_id: onBreak, state: 'break', reason: 'meeting' }).execute();
     const sim = platform.carrierSim!;
     const callers: { hangup(): void; done: Promise<unknown> }[] = [];
     const placeCalls = async (n: number, offset: number) => {
@@ -209,7 +220,11 @@ try {
 
     // The agents come in through the API (sign-in, socket, "available" with an auto-answering handset).
     const signInStart = performance.now();
-    const agents = await startSimAgents({ url: base, accounts, concurrency: 8 });
+    const diag = process.env.BENCH_DIAG ? await startRoutingDiagnosis(embedded.url) : undefined;
+    // When each agent's console hears of its offer (after the commit, the claim, the carrier dial and the push):
+    // not the goal's figure, which ends at the reservation, but what the agent sees.
+    const heard: { userId: string; callId: string; at: number }[] = [];
+    const agents = await startSimAgents({ url: base, accounts, concurrency: 8, onEvent: (e) => void (e.kind === 'offered' && heard.push({ userId: e.userId, callId: e.callId, at: Date.now() })) });
     cleanups.push(() => agents.stop());
     console.log(`    ${agents.agents.length} agents signed in and available in ${((performance.now() - signInStart) / 1000).toFixed(1)} s`);
     // Until every caller who waited was answered — or, on a machine too busy to keep every caller on the line
@@ -228,6 +243,7 @@ try {
       return Number(e.answered) >= waitingNow || Date.now() - servedAt > 5_000;
     }, 600_000);
     const wave1End = new Date();
+    if (diag) await diag.report(db, phaseStart, wave1End);
     const e1 = await ends();
     console.log(`    wave 1 over: ${e1.answered} calls answered and ended, ${e1.abandoned} abandoned, ${e1.other} never queued or still talking`);
     // 200 more calls while every agent is idle: the call side of the latency. No more than there are agents
@@ -247,23 +263,45 @@ try {
       return Number(rows[0]!.offers) >= wave2Calls || Date.now() - pendingAt > 5_000;
     }, 300_000);
 
+    // "Call queued" is when the call last entered the queue before the offer: queued_at is its place in line,
+    // kept when a call comes back (from the voice bot; after an offer that was not answered), so a later
+    // `queued` or `offer_…` event counts (its time is its transaction's start, a little early).
     const latencies = async (from: Date, to: Date) => {
       const { rows } = await sql<{ ms: number; agent_last: boolean }>`
-        select extract(epoch from (o.offered_at - greatest(c.queued_at, s.at))) * 1000 as ms, s.at > c.queued_at as agent_last
+        select extract(epoch from (o.offered_at - greatest(q.at, s.at))) * 1000 as ms, s.at > q.at as agent_last
           from call_offers o
           join calls c on c.id = o.call_id
           cross join lateral (select max(x.at) as at from agent_state_changes x
                                where x.user_id = o.agent_id and x.to_state = 'available' and x.at <= o.offered_at) s
+          cross join lateral (select greatest(c.queued_at, max(e.at)) as at from call_events e
+                               where e.call_id = c.id and e.kind in ('queued', 'offer_no_answer', 'offer_declined', 'offer_failed') and e.at <= o.offered_at) q
          where o.offered_at >= ${from} and o.offered_at < ${to}`.execute(db);
       return rows.map((r) => ({ ms: Number(r.ms), agentLast: r.agent_last }));
     };
     const wave1 = await latencies(phaseStart, wave1End);
     const wave2 = await latencies(wave2Start, new Date(Date.now() + 60_000));
+    if (process.env.BENCH_DIAG) {
+      // The slowest offers of the second wave (calls arriving while agents wait), with their calls' events.
+      const { rows: slow } = await sql<{ ms: number; events: string }>`
+        select extract(epoch from (o.offered_at - c.queued_at)) * 1000 as ms,
+               (select string_agg(e.kind || '@' || to_char(e.at, 'SS.MS'), ' ' order by e.id) from call_events e where e.call_id = c.id) as events
+          from call_offers o join calls c on c.id = o.call_id
+         where o.offered_at >= ${wave2Start} order by 1 desc limit 3`.execute(db);
+      for (const r of slow) console.log(`    [diag] wave 2 slow: ${Number(r.ms).toFixed(0)} ms: ${r.events}`);
+    }
     const agentSide = wave1.filter((r) => r.agentLast).map((r) => r.ms);
     const callSide = [...wave1, ...wave2].filter((r) => !r.agentLast).map((r) => r.ms);
     console.log(`    offers while calls waited (agent became available → offer): ${agentSide.length} offers  ${summarise(agentSide)}`);
     console.log(`    offers while agents waited (call queued → offer):             ${callSide.length} offers  ${summarise(callSide)}`);
     console.log(`    → p99 ${percentile([...agentSide, ...callSide], 0.99).toFixed(1)} ms over ${agentSide.length + callSide.length} offers (goal < 50 ms); ${agents.answered()} calls answered by simulated agents`);
+    const { rows: reserved } = await sql<{ agent_id: string; call_id: string; offered_at: Date }>`
+      select agent_id, call_id, offered_at from call_offers where offered_at >= ${phaseStart}`.execute(db);
+    const reservedAt = new Map(reserved.map((r) => [`${r.agent_id}:${r.call_id}`, r.offered_at.getTime()]));
+    const toConsole = heard.flatMap((h) => {
+      const at = reservedAt.get(`${h.userId}:${h.callId}`);
+      return at === undefined ? [] : [h.at - at];
+    });
+    console.log(`    (after the reservation: commit, claim, carrier dial and push until the agent's console hears the offer: ${toConsole.length} offers  ${summarise(toConsole)})`);
     await agents.stop();
     for (const c of callers) c.hangup();
   }

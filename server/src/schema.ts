@@ -292,6 +292,8 @@ export interface CallsTable {
   wait_seconds: Numeric;
   talk_seconds: Numeric;
   agent_id: string | null;
+  /** A live call whose agent's leg has ended: the agent is free for another call (0017). */
+  agent_left_at: Date | null;
   answered_by: string | null;
   conference_name: string | null;
   conference_sid: string | null;

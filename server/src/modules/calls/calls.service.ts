@@ -13,7 +13,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { isRetriableSpeechError, SpeechToTextError } from '../../ports/speech-to-text.ts';
-import { changeAgentState, endOffer, finishWrapUp, startWrapUp, triggerRouting } from '../routing/routing.service.ts';
+import { changeAgentState, endOffer, finishWrapUp, freeAgent, startWrapUp, triggerRouting } from '../routing/routing.service.ts';
 import { isWithinCallingHours } from '../routing/calling-hours.ts';
 import { conferenceName, voiceUrl } from '../telephony/telephony.urls.ts';
 import { publishAgentState, publishCall, publishQueueChanged } from './calls.events.ts';
@@ -252,7 +252,8 @@ export async function completeTransfer(ctx: AppContext, actor: UserActor, callId
     const mine = await trx.selectFrom('call_offers').select(['id', 'leg_sid']).where('call_id', '=', callId).where('agent_id', '=', actor.id).where('status', '=', 'accepted').executeTakeFirst();
     if (mine) await trx.updateTable('call_offers').set({ status: 'ended', ended_at: new Date(), reason: 'transferred' }).where('id', '=', mine.id).execute();
     // The consulted agent takes over: the caller is resumed, and the first agent's hold and mute are theirs.
-    const row = await updateCall(trx, callId, { agent_id: call.target_agent_id, target_agent_id: null, transferred_at: new Date(), ...holdEnded(call), agent_muted: false });
+    // The new agent is on the call (agent_left_at, routing migration 0017, is about whoever holds agent_id).
+    const row = await updateCall(trx, callId, { agent_id: call.target_agent_id, agent_left_at: null, target_agent_id: null, transferred_at: new Date(), ...holdEnded(call), agent_muted: false });
     await addCallEvent(trx, callId, 'transferred', { from: actor.id, to: call.target_agent_id, mode: 'warm' }, actor.id);
     const change = await startWrapUp(ctx, trx, actor.id, callId);
     await recordAudit(trx, actor, { action: 'call.transferred', entity: 'call', entityId: callId, data: { mode: 'warm', to: call.target_agent_id } });
@@ -354,7 +355,8 @@ export async function expireWrapUp(ctx: AppContext, userId: string): Promise<boo
         .executeTakeFirst();
       await addCallEvent(trx, row.call_id, 'wrap_up_timed_out', { agentId: userId, recorded: coded.numUpdatedRows > 0n ? UNSELECTED_WRAP_UP_CODE : null });
     }
-    return changeAgentState(trx, userId, 'available', { reason: null });
+    // Available and offered the next waiting call in one statement (routing's freeAgent), rung after the commit.
+    return freeAgent(ctx, trx, userId);
   });
   if (!change) return false;
   publishAgentState(ctx, change);

@@ -10,9 +10,13 @@
  *
  * When routing runs, and why it is fast:
  * - In the transaction that frees an agent (sign-in, end of a call with no wrap-up time, end of wrap-up) or
- *   queues a call (the IVR's enqueue), `offerNextCallInTransaction` reserves the next pair at once. The offer
- *   is rung after the commit: PostgreSQL delivers the statement's NOTIFY then, and one process's listener
- *   claims and dials it.
+ *   queues a call (the IVR's enqueue), the next pair is reserved at once, by the same statement that makes the
+ *   agent available (`freeAgent`) or stamps the call's place in line (`offerNextCallInTransaction`): no round
+ *   trip, which a busy event loop makes long, separates the two (migration 0017). The offer is rung after the
+ *   commit: PostgreSQL delivers the statement's NOTIFY then, and one process's listener claims and dials it.
+ * - An agent whose leg of a call ends is off that call at once (`releaseAgentFromCall`), even while the call is
+ *   live for the caller (their final status still on its way, or the post-call rating): they are freed and
+ *   offered the next call then, not after the caller's status and a routing pass.
  * - After commit, events (call queued, agent available, offer ended, wrap-up ended) trigger a pass that
  *   catches everything else; passes in one process coalesce.
  * - Passes and claims use the listener's own connection, so they do not queue behind webhooks for the pool.
@@ -106,18 +110,59 @@ function reservedChange(r: ReservedRow): StateChange {
 }
 
 /**
- * Offers the next waiting call inside the caller's transaction, right after it made an agent available: the
- * reservation is made the moment the agent is free, not after the commit, the after-commit hooks and a routing
- * pass. Same order and locks as a pass (the longest-idle free agent gets the first call in line, which is
- * usually the agent just freed). Nobody rings before the commit: the offer is `dial_pending`, and PostgreSQL
+ * Offers the next waiting call inside the caller's transaction, right after it made an agent available or
+ * queued a call (`enteredCallId`: a call entering the queue for the first time, whose place is stamped by the
+ * same statement): the reservation is made the moment the agent is free, not after the commit, the
+ * after-commit hooks and a routing pass. Same order and locks as a pass (the longest-idle free agent gets the
+ * first call in line, which is usually the agent just freed). Nobody rings before the commit: the offer is `dial_pending`, and PostgreSQL
  * delivers its NOTIFY on commit (never after a rollback) to every process's routing listener, one of which
  * claims and dials it. A pair that cannot be reserved is left to the after-commit pass.
  */
-export async function offerNextCallInTransaction(ctx: AppContext, trx: Executor): Promise<number> {
+export async function offerNextCallInTransaction(ctx: AppContext, trx: Executor, options: { enteredCallId?: string } = {}): Promise<number> {
+  if (options.enteredCallId) {
+    // A call entering the queue for the first time: its queued_at is stamped by the statement that offers it
+    // (routing_queue_call, migration 0017), not round trips before.
+    const { rows } = await sql<{ n: number }>`
+      select routing_queue_call(${options.enteredCallId}::uuid, ${isWithinCallingHours(ctx)}::boolean, ${withdrawSeconds(ctx)}::int) as n
+    `.execute(trx);
+    return rows[0]?.n ?? 0;
+  }
   const { rows } = await sql<ReservedRow>`
     select * from routing_reserve_calls(1, ${isWithinCallingHours(ctx)}::boolean, ${withdrawSeconds(ctx)}::int, true)
   `.execute(trx);
   return rows.length;
+}
+
+/**
+ * Makes an agent available and reserves their next call (or the longest-idle free agent's) in the caller's
+ * transaction, in one statement (`routing_free_agent`, migration 0017): the change is stamped and the offer
+ * reserved with no round trip between them, so an agent is never free-but-unoffered while a call waits, even
+ * when the event loop is slow to send the next statement. The offer is rung after the commit, as for
+ * `offerNextCallInTransaction`. Returns the state change (its time is the database's clock).
+ */
+export async function freeAgent(ctx: AppContext, trx: Executor, userId: string, options: { resetIdle?: boolean } = {}): Promise<StateChange> {
+  const { rows } = await sql<{ o_from_state: AgentStateName | null; o_at: Date }>`
+    select * from routing_free_agent(${userId}::uuid, ${options.resetIdle ?? false}::boolean, ${isWithinCallingHours(ctx)}::boolean, ${withdrawSeconds(ctx)}::int)
+  `.execute(trx);
+  const row = rows[0]!;
+  return { userId, from: row.o_from_state, to: 'available', reason: null, callId: null, at: row.o_at };
+}
+
+/**
+ * The agent's leg of a live call has ended (they hung up, or the carrier tore the conference down before the
+ * caller's final status came): they are off that call, so routing may offer them the next one now. The call
+ * keeps `agent_id` (wrap-up, the console and the reports still attribute it to them); `agent_left_at` takes it
+ * out of "one live call per agent" (migration 0017). Run before freeing the agent in the same transaction.
+ */
+export async function releaseAgentFromCall(trx: Executor, callId: string, agentId: string): Promise<void> {
+  await trx
+    .updateTable('calls')
+    .set({ agent_left_at: new Date() })
+    .where('id', '=', callId)
+    .where('agent_id', '=', agentId)
+    .where('status', 'in', ['offering', 'talking'])
+    .where('agent_left_at', 'is', null)
+    .execute();
 }
 
 /**
@@ -350,9 +395,7 @@ export async function finishWrapUp(ctx: AppContext, userId: string, options: { e
     const row = await trx.selectFrom('agent_states').selectAll().where('user_id', '=', userId).forUpdate().executeTakeFirst();
     if (!row || row.state !== 'wrap_up') return undefined;
     if (!options.early && row.wrap_until && row.wrap_until.getTime() > Date.now() + 50) return undefined;
-    const change = await changeAgentState(trx, userId, 'available', { reason: null });
-    await offerNextCallInTransaction(ctx, trx);
-    return change;
+    return freeAgent(ctx, trx, userId);
   });
   if (!change) return false;
   publishAgentState(ctx, change);
@@ -366,11 +409,7 @@ export async function finishWrapUp(ctx: AppContext, userId: string, options: { e
  */
 export async function startWrapUp(ctx: AppContext, trx: Executor, userId: string, callId: string): Promise<StateChange> {
   const seconds = ctx.config.calls.wrapUpSeconds;
-  if (seconds <= 0) {
-    const change = await changeAgentState(trx, userId, 'available', { resetIdle: true });
-    await offerNextCallInTransaction(ctx, trx);
-    return change;
-  }
+  if (seconds <= 0) return freeAgent(ctx, trx, userId, { resetIdle: true });
   const until = new Date(Date.now() + seconds * 1000);
   const change = await changeAgentState(trx, userId, 'wrap_up', { callId, resetIdle: true, wrapUntil: until });
   await addJob(trx, 'routing.finish-wrap-up', { userId }, { runAt: until, jobKey: `wrap:${userId}` });
@@ -447,7 +486,7 @@ export async function setOwnAgentState(
 ) {
   const userId = actor.id;
   // Simulator mode: the agent's softphone is the simulator's handset (by default it rings until answered). It
-  // is set up while the state changes, and before the commit: a call reserved in the transaction rings at once.
+  // is set up while the state is checked, and before the agent is free: a call reserved then rings at once.
   const registering =
     input.state === 'available' && ctx.ports.softphones
       ? ctx.ports.softphones.register(agentIdentity(userId), { answer: input.simulatorAnswer ?? 'manual' }).catch((e: unknown) => ctx.logger.warn({ err: e }, 'simulator handset not registered'))
@@ -457,19 +496,17 @@ export async function setOwnAgentState(
     if (row && (row.state === 'ringing' || row.state === 'on_call')) {
       throw new AppError('CONFLICT', { messageKey: 'calls.error.agent_busy', params: { state: row.state } });
     }
-    // Leaving wrap-up by hand needs the call's wrap-up code (calls/wrap-up-codes.ts); signing off does not.
+    // Leaving wrap-up by hand needs the call's wrap-up code; signing off is allowed and records 未选择 (calls/wrap-up-codes.ts).
     if (row?.state === 'wrap_up') await leaveWrapUp(trx, actor, row.call_id, input.state);
     if (input.state === 'available') {
       const skills = await trx.selectFrom('user_skills').select('desk_code').where('user_id', '=', userId).execute();
       if (skills.length === 0) throw new AppError('CONFLICT', { messageKey: 'calls.error.no_skills' });
     }
     if (row?.state === input.state && row.reason === (input.reason ?? null)) return undefined;
-    const made = await changeAgentState(trx, userId, input.state, { reason: input.state === 'break' ? (input.reason ?? 'break') : null, resetIdle: input.state === 'available' && row?.state !== 'wrap_up' });
-    if (input.state === 'available') {
-      await registering;
-      await offerNextCallInTransaction(ctx, trx);
-    }
-    return made;
+    if (input.state !== 'available') return changeAgentState(trx, userId, input.state, { reason: input.state === 'break' ? (input.reason ?? 'break') : null });
+    // The handset is ready before the agent counts as free; then the change and the offer are one statement.
+    await registering;
+    return freeAgent(ctx, trx, userId, { resetIdle: row?.state !== 'wrap_up' });
   });
   await registering;
   if (change) {

@@ -29,7 +29,7 @@ import {
   type CallRow,
 } from '../calls/calls.repository.ts';
 import { publishCall, publishQueueChanged } from '../calls/calls.events.ts';
-import { changeAgentState, endOffer, offerNextCallInTransaction, overflowLongWaits, startWrapUp, triggerRouting, type StateChange } from '../routing/routing.service.ts';
+import { changeAgentState, endOffer, offerNextCallInTransaction, overflowLongWaits, releaseAgentFromCall, startWrapUp, triggerRouting, type StateChange } from '../routing/routing.service.ts';
 import { publishAgentState } from '../calls/calls.events.ts';
 import { flowOf } from './telephony.flows.ts';
 import { offerPostCallRating } from '../surveys/index.ts';
@@ -129,7 +129,7 @@ async function applyFlowResult(ctx: AppContext, trx: Executor, call: CallRow, fl
   }
   await updateCall(trx, call.id, change);
   // Queued with an agent free: the offer is reserved now, in this transaction (rung once it commits).
-  if (change.status === 'queued') await offerNextCallInTransaction(ctx, trx);
+  if (change.status === 'queued') await offerNextCallInTransaction(ctx, trx, { enteredCallId: call.queued_at ? undefined : call.id });
   return out;
 }
 
@@ -706,6 +706,8 @@ async function agentLegEnded(ctx: AppContext, trx: Executor, offer: { id: string
   // When the caller hung up first, their side already ended this offer and released the agent (who may be
   // on the next call by now): that moment stays its end; the leg's teardown does not move it.
   await trx.updateTable('call_offers').set({ status: 'ended', ended_at: sql`coalesce(ended_at, ${new Date()})` }).where('id', '=', offer.id).execute();
+  // Off the call even if the caller's final status has not come yet: the agent may be offered the next one now.
+  if (call && call.agent_id === offer.agent_id && call.status === 'talking') await releaseAgentFromCall(trx, call.id, offer.agent_id);
   const state = await trx.selectFrom('agent_states').select(['state', 'call_id']).where('user_id', '=', offer.agent_id).executeTakeFirst();
   if (state?.state === 'on_call' && state.call_id === offer.call_id) {
     const change = await startWrapUp(ctx, trx, offer.agent_id, offer.call_id);
