@@ -264,11 +264,12 @@ describe('call features: wrap-up codes, hold and mute, vanished calls, the bot w
       const hungUpAt = Date.now();
       sim.hangupCall(handle.callSid);
       await handle.done;
+      // The sweep ends the call through the status path, then notes why in a second transaction: wait for both.
       const ended = await waitFor(
-        'the sweep to end the call',
+        'the sweep to end the call and note why',
         async () => {
           const r = await callBySid(platform, handle.callSid);
-          return r?.status === 'ended' ? r : undefined;
+          return r?.status === 'ended' && (await callEvents(platform, r.id)).includes('closed_by_carrier_check') ? r : undefined;
         },
         15_000,
       );
