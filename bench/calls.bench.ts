@@ -26,9 +26,9 @@
  * (c) One event to 1,000 connected console sockets (signed-in supervisors' room), 20 times: delivery time
  *     from publish to each socket's handler. Goal p99 < 200 ms.
  *
- * Options: BENCH_WEBHOOK_CALLS (default 3000), BENCH_AGENTS (500), BENCH_WAITING (1000), BENCH_SOCKETS (1000),
- * BENCH_DB_POOL_SIZE (40), BENCH_PARTS (abc: which of the three to run, e.g. `a` while profiling), BENCH_DIAG,
- * BENCH_LOG_LEVEL (silent).
+ * Options: BENCH_WEBHOOK_CALLS (default 3000), BENCH_WARM_UP_CALLS (3000, before each of the two in part a),
+ * BENCH_AGENTS (500), BENCH_WAITING (1000), BENCH_SOCKETS (1000), BENCH_DB_POOL_SIZE (40), BENCH_PARTS (abc:
+ * which of the three to run, e.g. `a` while profiling), BENCH_DIAG, BENCH_LOG_LEVEL (silent).
  * A quick run: BENCH_WEBHOOK_CALLS=1000 BENCH_AGENTS=20 BENCH_WAITING=40 BENCH_SOCKETS=50.
  */
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
@@ -51,6 +51,7 @@ import { cpuSeconds, percentile, runConcurrently, summarise, waitUntil } from '.
 import { startRoutingDiagnosis } from './routing-diagnosis.ts';
 
 const WEBHOOK_CALLS = Number(process.env.BENCH_WEBHOOK_CALLS ?? 3000);
+const WARM_UP_CALLS = Number(process.env.BENCH_WARM_UP_CALLS ?? 3000);
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 500);
 const WAITING = Number(process.env.BENCH_WAITING ?? 1000);
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
@@ -143,8 +144,10 @@ try {
     return { rps: latencies.length / seconds, latencies, failures, cpu };
   };
   if (PARTS.includes('a')) {
-    await webhookRun(bareUrl, 400);
-    await webhookRun(base, 400); // warm-up: connections, plans, JIT
+    // Warm-up, the same for both: connections, plans, and the JIT, which keeps making the platform's webhooks
+    // cheaper for some thousands of requests (a server that has run for a minute); 400 calls measured a colder one.
+    await webhookRun(bareUrl, WARM_UP_CALLS);
+    await webhookRun(base, WARM_UP_CALLS);
     const bareRun = await webhookRun(bareUrl, WEBHOOK_CALLS);
     const platformRun = await webhookRun(base, WEBHOOK_CALLS);
     console.log(`(a) webhooks, ${WEBHOOK_CALLS} simulated calls × 2 signed webhooks (incoming + status), ${CONCURRENCY} at a time`);
