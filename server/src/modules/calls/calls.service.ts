@@ -21,7 +21,7 @@ import { presentCall, presentCallerTicket, presentEarlierCall } from './calls.pr
 import { addCallEvent, findCall, listCallerTickets, listEarlierCalls, lockCall, updateCall, type CallRow } from './calls.repository.ts';
 import { canSupervise } from './calls.policy.ts';
 import { offerPostCallRating } from '../surveys/index.ts';
-import { hasChosenWrapUpCode, requireChoosableCode, UNSELECTED_WRAP_UP_CODE } from './wrap-up-codes.ts';
+import { hasChosenWrapUpCode, recordUnselectedWrapUp, requireChoosableCode } from './wrap-up-codes.ts';
 
 function telephonyOf(ctx: AppContext) {
   if (!ctx.ports.telephony) throw new AppError('UNAVAILABLE', { params: { provider: 'telephony' } });
@@ -346,15 +346,7 @@ export async function expireWrapUp(ctx: AppContext, userId: string): Promise<boo
     const row = await trx.selectFrom('agent_states').selectAll().where('user_id', '=', userId).forUpdate().executeTakeFirst();
     if (!row || row.state !== 'wrap_up') return undefined;
     if (row.wrap_until && row.wrap_until.getTime() > Date.now() + 50) return undefined;
-    if (row.call_id && !(await hasChosenWrapUpCode(trx, row.call_id, userId))) {
-      const coded = await trx
-        .updateTable('calls')
-        .set({ wrap_up_code: UNSELECTED_WRAP_UP_CODE, updated_at: new Date() })
-        .where('id', '=', row.call_id)
-        .where('wrap_up_code', 'is', null)
-        .executeTakeFirst();
-      await addCallEvent(trx, row.call_id, 'wrap_up_timed_out', { agentId: userId, recorded: coded.numUpdatedRows > 0n ? UNSELECTED_WRAP_UP_CODE : null });
-    }
+    if (row.call_id) await recordUnselectedWrapUp(trx, row.call_id, userId, 'wrap_up_timed_out');
     // Available and offered the next waiting call in one statement (routing's freeAgent), rung after the commit.
     return freeAgent(ctx, trx, userId);
   });

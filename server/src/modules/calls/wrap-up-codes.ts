@@ -144,13 +144,19 @@ export async function requireWrapUpChosen(trx: Executor, agentId: string, callId
 }
 
 /**
- * Signing off from wrap-up is allowed (a shift ends, a browser is closed), as in other ACDs, but it must not
- * leave the call without a code: when this agent chose none, 未选择 is recorded on the call (unless another
- * agent of a transferred call already coded it), with a call event and an audit row naming the agent, in the
- * sign-off's transaction. Returns whether 未选择 was written.
+ * An agent leaves a call's wrap-up without having chosen a code (`event` says how: the time ran out, they signed
+ * off): 未选择 is recorded on the call, unless another agent of a transferred call already coded it, and the
+ * event is logged with what was recorded. Undefined when this agent had chosen a code (nothing to record);
+ * otherwise whether 未选择 was written.
  */
-export async function recordUnselectedOnSignOff(trx: Executor, actor: UserActor, callId: string | null): Promise<boolean> {
-  if (!callId || (await hasChosenWrapUpCode(trx, callId, actor.id))) return false;
+export async function recordUnselectedWrapUp(
+  trx: Executor,
+  callId: string,
+  agentId: string,
+  event: 'wrap_up_timed_out' | 'wrap_up_signed_off',
+  actorId: string | null = null,
+): Promise<boolean | undefined> {
+  if (await hasChosenWrapUpCode(trx, callId, agentId)) return undefined;
   const coded = await trx
     .updateTable('calls')
     .set({ wrap_up_code: UNSELECTED_WRAP_UP_CODE, updated_at: new Date() })
@@ -158,7 +164,20 @@ export async function recordUnselectedOnSignOff(trx: Executor, actor: UserActor,
     .where('wrap_up_code', 'is', null)
     .executeTakeFirst();
   const recorded = coded.numUpdatedRows > 0n;
-  await addCallEvent(trx, callId, 'wrap_up_signed_off', { agentId: actor.id, recorded: recorded ? UNSELECTED_WRAP_UP_CODE : null }, actor.id);
+  await addCallEvent(trx, callId, event, { agentId, recorded: recorded ? UNSELECTED_WRAP_UP_CODE : null }, actorId);
+  return recorded;
+}
+
+/**
+ * Signing off from wrap-up is allowed (a shift ends, a browser is closed), as in other ACDs, but it must not
+ * leave the call without a code: when this agent chose none, 未选择 is recorded on the call (unless another
+ * agent of a transferred call already coded it), with a call event and an audit row naming the agent, in the
+ * sign-off's transaction. Returns whether 未选择 was written.
+ */
+export async function recordUnselectedOnSignOff(trx: Executor, actor: UserActor, callId: string | null): Promise<boolean> {
+  if (!callId) return false;
+  const recorded = await recordUnselectedWrapUp(trx, callId, actor.id, 'wrap_up_signed_off', actor.id);
+  if (recorded === undefined) return false;
   await recordAudit(trx, actor, {
     action: 'call.wrap_up_unselected',
     entity: 'call',
