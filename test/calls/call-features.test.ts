@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { buildUser, signIn } from '../support/factories.ts';
 import type { TestPlatform } from '../support/platform.ts';
-import { availableAgent, callBySid, callEvents, startCallsPlatform, waitFor, type Agent } from './support.ts';
+import { availableAgent, callBySid, callEndingInWrapUp, callEvents, startCallsPlatform, waitFor, type Agent } from './support.ts';
 
 describe('call features: wrap-up codes, hold and mute, vanished calls, the bot when unstaffed', function () {
   this.timeout(60_000);
@@ -92,21 +92,9 @@ describe('call features: wrap-up codes, hold and mute, vanished calls, the bot w
       await platform?.stop();
     });
 
-    /** A call the agent answers and the caller ends; resolves once the agent is in wrap-up. */
-    async function callEndingInWrapUp(agent: Agent, from: string) {
-      const call = platform.carrierSim!.placeCall({ from, hangupAfter: 2 });
-      await call.done;
-      const row = await waitFor('the call ended', async () => {
-        const r = await callBySid(platform, call.callSid);
-        return r?.status === 'ended' ? r : undefined;
-      });
-      await waitFor('the agent in wrap-up', async () => (await platform.api.get('/api/agents/me/state', agent.token)).body.state === 'wrap_up');
-      return row;
-    }
-
     it('must be chosen before the agent leaves wrap-up by hand; a retired or unknown code is refused', async () => {
       const agent = await availableAgent(platform);
-      const call = await callEndingInWrapUp(agent, '13600000101');
+      const call = await callEndingInWrapUp(platform, agent, '13600000101');
       const early = await platform.api.request('PUT', '/api/agents/me/state', { token: agent.token, body: { state: 'available' } });
       expect(early.status).to.equal(409);
       expect(early.body.error.message).to.contain('话后小结');
@@ -133,7 +121,7 @@ describe('call features: wrap-up codes, hold and mute, vanished calls, the bot w
 
     it('is recorded as 未选择 when the wrap-up time runs out without a choice', async () => {
       const agent = await availableAgent(platform);
-      const call = await callEndingInWrapUp(agent, '13600000102');
+      const call = await callEndingInWrapUp(platform, agent, '13600000102');
       const after = await waitFor(
         'the wrap-up timeout',
         async () => {

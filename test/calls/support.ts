@@ -61,3 +61,25 @@ export async function callEvents(platform: TestPlatform, callId: string): Promis
   const rows = await platform.ctx.db.selectFrom('call_events').select('kind').where('call_id', '=', callId).orderBy('id').execute();
   return rows.map((r) => r.kind);
 }
+
+/** A call the agent answers and the caller ends; resolves with the ended call once the agent is in wrap-up. */
+export async function callEndingInWrapUp(platform: TestPlatform, agent: Agent, from: string) {
+  const call = platform.carrierSim!.placeCall({ from, hangupAfter: 2 });
+  await call.done;
+  const row = await waitFor('the call ended', async () => {
+    const r = await callBySid(platform, call.callSid);
+    return r?.status === 'ended' ? r : undefined;
+  });
+  await waitFor('the agent in wrap-up', async () => (await platform.api.get('/api/agents/me/state', agent.token)).body.state === 'wrap_up');
+  return row;
+}
+
+/**
+ * Signs every agent off but one new agent left on a break, for tests that bring their own agents: nobody else is
+ * free, and a waiting caller stays in the queue (the voice bot is offered only while nobody at all is signed in).
+ */
+export async function keepOnlyOneAgentOnBreak(platform: TestPlatform): Promise<void> {
+  await platform.ctx.db.updateTable('agent_states').set({ state: 'offline' }).execute();
+  const onBreak = await availableAgent(platform);
+  await platform.ctx.db.updateTable('agent_states').set({ state: 'break', reason: 'meeting' }).where('user_id', '=', onBreak.id).execute();
+}

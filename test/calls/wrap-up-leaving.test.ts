@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import type { TestPlatform } from '../support/platform.ts';
-import { availableAgent, callBySid, callEvents, startCallsPlatform, waitFor, type Agent } from './support.ts';
+import { availableAgent, callBySid, callEndingInWrapUp, callEvents, startCallsPlatform, waitFor, type Agent } from './support.ts';
 
 const WRAP_UP_SECONDS = 5;
 
@@ -21,16 +21,10 @@ describe('calls: leaving wrap-up always leaves a code on the call', function () 
     await platform?.stop();
   });
 
-  /** A call the agent answers and the caller ends; resolves once the agent is in wrap-up. */
-  async function callEndingInWrapUp(agent: Agent, from: string) {
-    const call = platform.carrierSim!.placeCall({ from, hangupAfter: 2 });
-    await call.done;
-    const row = await waitFor('the call ended', async () => {
-      const r = await callBySid(platform, call.callSid);
-      return r?.status === 'ended' ? r : undefined;
-    });
+  /** A call the agent answers and the caller ends (callEndingInWrapUp), checked to be this agent's. */
+  async function answeredCallInWrapUp(agent: Agent, from: string) {
+    const row = await callEndingInWrapUp(platform, agent, from);
     expect(row.answered_by, 'the agent under test answered').to.equal(agent.id);
-    await waitFor('the agent in wrap-up', async () => (await platform.api.get('/api/agents/me/state', agent.token)).body.state === 'wrap_up');
     return row;
   }
   const setState = (agent: Agent, body: Record<string, unknown>, language?: string) =>
@@ -40,7 +34,7 @@ describe('calls: leaving wrap-up always leaves a code on the call', function () 
 
   it('refuses a break without a code; signing off records 未选择 with an event and an audit row', async () => {
     const agent = await availableAgent(platform);
-    const call = await callEndingInWrapUp(agent, '13600000201');
+    const call = await answeredCallInWrapUp(agent, '13600000201');
 
     const onBreak = await setState(agent, { state: 'break', reason: 'rest' });
     expect(onBreak.status).to.equal(409);
@@ -71,7 +65,7 @@ describe('calls: leaving wrap-up always leaves a code on the call', function () 
 
   it('keeps the chosen code when the agent signs off, with no 未选择 audit row', async () => {
     const agent = await availableAgent(platform);
-    const call = await callEndingInWrapUp(agent, '13600000202');
+    const call = await answeredCallInWrapUp(agent, '13600000202');
     const chosen = await platform.api.post(`/api/calls/${call.id}/wrap-up`, { code: 'help' }, agent.token);
     expect(chosen.status).to.equal(200);
     const signedOff = await setState(agent, { state: 'offline' });
@@ -83,7 +77,7 @@ describe('calls: leaving wrap-up always leaves a code on the call', function () 
 
   it('lets an agent who chose a code go on break from wrap-up', async () => {
     const agent = await availableAgent(platform);
-    const call = await callEndingInWrapUp(agent, '13600000203');
+    const call = await answeredCallInWrapUp(agent, '13600000203');
     await platform.api.post(`/api/calls/${call.id}/wrap-up`, { code: 'resolved' }, agent.token);
     const onBreak = await setState(agent, { state: 'break', reason: 'rest' });
     expect(onBreak.status).to.equal(200);

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
 import type { TestPlatform } from '../support/platform.ts';
-import { availableAgent, callBySid, startCallsPlatform, waitFor } from '../calls/support.ts';
+import { availableAgent, callBySid, keepOnlyOneAgentOnBreak, startCallsPlatform, waitFor } from '../calls/support.ts';
 import { freeAgent } from '../../server/src/modules/routing/routing.service.ts';
 
 describe('routing: an agent whose leg ended is free before the caller’s side ends', function () {
@@ -20,13 +20,8 @@ describe('routing: an agent whose leg ended is free before the caller’s side e
   after(async () => {
     await platform?.stop();
   });
-  beforeEach(async () => {
-    // Each test brings its own agents. One more stays signed in on a break, so a waiting caller is not moved to
-    // the voice bot (offered only while nobody at all is signed in).
-    await platform.ctx.db.updateTable('agent_states').set({ state: 'offline' }).execute();
-    const onBreak = await availableAgent(platform);
-    await platform.ctx.db.updateTable('agent_states').set({ state: 'break', reason: 'meeting' }).where('user_id', '=', onBreak.id).execute();
-  });
+  // Each test brings its own agents.
+  beforeEach(() => keepOnlyOneAgentOnBreak(platform));
 
   it('the agent hangs up: the waiting call is offered to them in that transaction, before the first call ends, and both calls stay theirs', async () => {
     const agent = await availableAgent(platform);

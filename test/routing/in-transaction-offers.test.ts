@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import type { TestPlatform } from '../support/platform.ts';
-import { availableAgent, callBySid, startCallsPlatform, waitFor } from '../calls/support.ts';
+import { availableAgent, callBySid, keepOnlyOneAgentOnBreak, startCallsPlatform, waitFor } from '../calls/support.ts';
 import { dialPendingOffers, offerNextCallInTransaction } from '../../server/src/modules/routing/routing.service.ts';
 
 describe('routing: offers reserved in the transaction that frees the agent', function () {
@@ -18,13 +18,8 @@ describe('routing: offers reserved in the transaction that frees the agent', fun
   after(async () => {
     await platform?.stop();
   });
-  beforeEach(async () => {
-    // Each test brings its own agents: nobody else is free. One agent stays signed in on a break, so a waiting
-    // caller is not moved to the voice bot (which the queue offers only while nobody at all is signed in).
-    await platform.ctx.db.updateTable('agent_states').set({ state: 'offline' }).execute();
-    const onBreak = await availableAgent(platform);
-    await platform.ctx.db.updateTable('agent_states').set({ state: 'break', reason: 'meeting' }).where('user_id', '=', onBreak.id).execute();
-  });
+  // Each test brings its own agents.
+  beforeEach(() => keepOnlyOneAgentOnBreak(platform));
 
   /** A caller who waits in the queue (long enough for the test) with no agent free. */
   async function waitingCall(from: string) {
