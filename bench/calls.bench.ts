@@ -15,7 +15,9 @@
  *     what Little's law says 200 requests always in flight would need for a 20 ms p99.
  * (b) Routing: 1,000 callers (carrier simulator, real IVR and queue) wait; 500 agents go available through
  *     the API with auto-answering handsets (tools/carrier-sim/agents.ts) and take every call; then 200 more
- *     calls (at most one per agent) arrive while agents are idle. A supervisor stays signed in on a break, so
+ *     calls (at most one per agent) arrive while agents are idle, BENCH_WAVE2_RATE a second (20, i.e. 72,000
+ *     calls an hour; 0 sends them 50 every 100 ms, 500 a second, a burst that keeps both cores busy for its
+ *     length, so each figure then measures the machine's queue for CPU more than routing). A supervisor stays signed in on a break, so
  *     waiting callers stay in the queue (with nobody signed in the wait loop offers them the voice bot). Per
  *     offer: offered_at − max(call queued, agent available), from the rows routing writes (offered_at is the
  *     reservation's own clock; "call queued" is the call's last entry into the queue). Goal p99 < 50 ms.
@@ -27,7 +29,7 @@
  *     from publish to each socket's handler. Goal p99 < 200 ms.
  *
  * Options: BENCH_WEBHOOK_CALLS (default 3000), BENCH_WARM_UP_CALLS (3000, before each of the two in part a),
- * BENCH_AGENTS (500), BENCH_WAITING (1000), BENCH_SOCKETS (1000), BENCH_DB_POOL_SIZE (40), BENCH_PARTS (abc:
+ * BENCH_AGENTS (500), BENCH_WAITING (1000), BENCH_WAVE2_RATE (20), BENCH_SOCKETS (1000), BENCH_DB_POOL_SIZE (40), BENCH_PARTS (abc:
  * which of the three to run, e.g. `a` while profiling), BENCH_DIAG, BENCH_LOG_LEVEL (silent).
  * A quick run: BENCH_WEBHOOK_CALLS=1000 BENCH_AGENTS=20 BENCH_WAITING=40 BENCH_SOCKETS=50.
  */
@@ -55,6 +57,7 @@ const WARM_UP_CALLS = Number(process.env.BENCH_WARM_UP_CALLS ?? 3000);
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 500);
 const WAITING = Number(process.env.BENCH_WAITING ?? 1000);
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
+const WAVE2_RATE = Number(process.env.BENCH_WAVE2_RATE ?? 20);
 const CONCURRENCY = 200;
 const PARTS = process.env.BENCH_PARTS ?? 'abc';
 const PASSWORD = 'Bench-Password-12345';
@@ -197,11 +200,13 @@ try {
     await db.insertInto('agent_states').values({ user_id: onBreak, state: 'break', reason: 'meeting' }).execute();
     const sim = platform.carrierSim!;
     const callers: { hangup(): void; done: Promise<unknown> }[] = [];
-    const placeCalls = async (n: number, offset: number) => {
+    /** `perSecond` calls a second (steadily), or 50 every 100 ms when not given. */
+    const placeCalls = async (n: number, offset: number, perSecond?: number) => {
       for (let i = 0; i < n; i++) {
         // Callers hold (up to an hour) until an agent answers, talk two seconds, and hang up.
         callers.push(sim.placeCall({ from: `+86137${String(offset + i).padStart(8, '0')}`, holdFor: 3600, hangupAfter: 2 }));
-        if (i % 50 === 49) await new Promise((r) => setTimeout(r, 100));
+        if (perSecond) await new Promise((r) => setTimeout(r, 1000 / perSecond));
+        else if (i % 50 === 49) await new Promise((r) => setTimeout(r, 100));
       }
     };
     const queued = async () => Number((await sql<{ n: string }>`select count(*) as n from calls where status = 'queued'`.execute(db)).rows[0]!.n);
@@ -254,7 +259,8 @@ try {
     const wave2Calls = Math.min(200, AGENTS);
     await new Promise((r) => setTimeout(r, 3000));
     const wave2Start = new Date();
-    await placeCalls(wave2Calls, 500_000);
+    const diag2 = process.env.BENCH_DIAG ? await startRoutingDiagnosis(embedded.url) : undefined;
+    await placeCalls(wave2Calls, 500_000, WAVE2_RATE || undefined);
     // Until each of them was offered — or for 5 s none of them is still on its way to an agent (a caller the
     // IVR lost on a busy machine).
     let pendingAt = Date.now();
@@ -281,6 +287,7 @@ try {
          where o.offered_at >= ${from} and o.offered_at < ${to}`.execute(db);
       return rows.map((r) => ({ ms: Number(r.ms), agentLast: r.agent_last }));
     };
+    if (diag2) await diag2.report(db, wave2Start, new Date());
     const wave1 = await latencies(phaseStart, wave1End);
     const wave2 = await latencies(wave2Start, new Date(Date.now() + 60_000));
     if (process.env.BENCH_DIAG) {
