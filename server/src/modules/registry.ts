@@ -7,7 +7,8 @@ import type { AppContext } from '../context.ts';
 import type { RouteSpec } from '../platform/http/route.ts';
 import type { JobDefinition } from '../platform/jobs.ts';
 import { auditRoutes } from './audit/index.ts';
-import { authJobs, authRoutes } from './auth/index.ts';
+import { authJobs, authRoutes, onSessionEnded } from './auth/index.ts';
+import { signOffAgent } from './routing/routing.service.ts';
 import { authSchedule } from './auth/auth.jobs.ts';
 import { directoryRoutes } from './directory/index.ts';
 import { ticketJobs, ticketRoutes } from './tickets/index.ts';
@@ -42,6 +43,8 @@ export const platformModules: PlatformModule[] = [
   { name: 'audit', routes: auditRoutes },
   { name: 'tickets', routes: ticketRoutes, jobs: ticketJobs },
   callsModule,
+  // Ending a sign-in takes the agent off the phone queue in its transaction: auth (the spine) cannot import routing.
+  { name: 'agent-sign-off', start: async (ctx) => onSessionEnded(ctx, signOffAgent) },
   knowledgeModule,
   chatModule,
   surveysModule,

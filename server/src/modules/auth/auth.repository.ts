@@ -88,6 +88,12 @@ export async function revokeSession(db: Executor, sessionId: string, reason: str
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** Revokes every live sign-in of a user. */
+export async function revokeUserSessions(db: Executor, userId: string, reason: string): Promise<number> {
+  const result = await db.updateTable('auth_sessions').set({ revoked_at: sql`now()`, revoke_reason: reason }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** The signed-in user behind an access token, only while the user is active and the session not revoked. */
 export async function findActiveSessionUser(db: Executor, userId: string, sessionId: string) {
   return db

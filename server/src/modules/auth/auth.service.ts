@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../../context.ts';
-import type { RequestOrigin, UserActor } from '../../platform/actor.ts';
+import { systemActor, type RequestOrigin, type UserActor } from '../../platform/actor.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { loadOrCreateSecret } from '../../platform/secrets.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -13,6 +13,7 @@ import { AppError } from '../../platform/errors.ts';
 import { getUserProfile, type UserProfile } from '../directory/index.ts';
 import * as repo from './auth.repository.ts';
 import { verifyPassword } from './passwords.ts';
+import { runSessionEndHooks } from './session-end.ts';
 import { hashRefreshToken, newRefreshToken, signAccessToken, verifyAccessToken } from './tokens.ts';
 
 export type IssuedSession = { accessToken: string; refreshToken: string; user: UserProfile; sessionId: string };
@@ -77,18 +78,25 @@ export async function refreshSession(ctx: AppContext, refreshToken: string, orig
     const found = await repo.findRefreshTokenForUpdate(trx, hashRefreshToken(refreshToken));
     if (!found || found.revoked_at || found.expired) return { kind: 'invalid' as const };
     if (found.used_at) {
+      const actor = { kind: 'anonymous' as const, ...origin };
       await repo.revokeSession(trx, found.session_id, 'refresh_token_reused');
-      await recordAudit(trx, { kind: 'anonymous', ...origin }, {
+      // Whoever holds the sign-in now, its agent is no longer at the desk the console showed.
+      const ended = await runSessionEndHooks(ctx, trx, { userId: found.user_id, reason: 'refresh_token_reused', actor });
+      await recordAudit(trx, actor, {
         action: 'auth.refresh_reused',
         entity: 'auth_session',
         entityId: found.session_id,
-        data: { userId: found.user_id },
+        data: { userId: found.user_id, ...ended.audit },
       });
-      return { kind: 'reused' as const };
+      return { kind: 'reused' as const, afterCommit: ended.afterCommit };
     }
     if (!found.active) {
+      // Disabling the account signed the agent off already (directory → endUserSessions); this catches a user
+      // made inactive any other way, and records it when it changed something.
       await repo.revokeSession(trx, found.session_id, 'user_inactive');
-      return { kind: 'inactive' as const };
+      const ended = await runSessionEndHooks(ctx, trx, { userId: found.user_id, reason: 'user_inactive', actor: systemActor('auth') });
+      if (ended.audit) await recordAudit(trx, systemActor('auth'), { action: 'auth.session_ended', entity: 'auth_session', entityId: found.session_id, data: { userId: found.user_id, reason: 'user_inactive', ...ended.audit } });
+      return { kind: 'inactive' as const, afterCommit: ended.afterCommit };
     }
     await repo.markRefreshTokenUsed(trx, found.id);
     await repo.insertRefreshToken(trx, found.session_id, next.hash, ctx.config.refreshTokenTtlDays);
@@ -99,21 +107,29 @@ export async function refreshSession(ctx: AppContext, refreshToken: string, orig
     case 'invalid':
       throw new AppError('UNAUTHENTICATED', { messageKey: 'error.refresh.invalid' });
     case 'reused':
+      await outcome.afterCommit();
       throw new AppError('UNAUTHENTICATED', { messageKey: 'error.refresh.reused' });
     case 'inactive':
+      await outcome.afterCommit();
       throw new AppError('UNAUTHENTICATED', { messageKey: 'error.inactive' });
     case 'rotated':
       return issue(ctx, outcome.userId, outcome.sessionId, next.token);
   }
 }
 
-/** Ends a sign-in: its refresh tokens stop working and its access tokens are refused from now on. */
+/**
+ * Ends a sign-in: its refresh tokens stop working and its access tokens are refused from now on. What hangs on
+ * being signed in ends with it, in the same transaction (session-end hooks: the agent leaves the phone queue),
+ * and the audit row says what that changed.
+ */
 export async function signOut(ctx: AppContext, actor: UserActor): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    if (await repo.revokeSession(trx, actor.sessionId, 'signed_out')) {
-      await recordAudit(trx, actor, { action: 'auth.signed_out', entity: 'auth_session', entityId: actor.sessionId });
-    }
+  const ended = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await repo.revokeSession(trx, actor.sessionId, 'signed_out'))) return undefined;
+    const effects = await runSessionEndHooks(ctx, trx, { userId: actor.id, reason: 'signed_out', actor });
+    await recordAudit(trx, actor, { action: 'auth.signed_out', entity: 'auth_session', entityId: actor.sessionId, ...(effects.audit ? { data: effects.audit } : {}) });
+    return effects;
   });
+  await ended?.afterCommit();
 }
 
 /** Turns a bearer token into the acting user, refusing expired, forged, revoked or deactivated ones. */

@@ -24,6 +24,9 @@ export const UNSELECTED_WRAP_UP_CODE = 'unselected';
 
 type WrapUpCodeRow = Selectable<WrapUpCodesTable>;
 
+/** Whoever an audit row names: a user, the platform, or nobody signed in. */
+type AuditActor = Parameters<typeof recordAudit>[1];
+
 export const WrapUpCodeSchema = z
   .object({
     code: z.string(),
@@ -170,19 +173,27 @@ export async function recordUnselectedWrapUp(
 
 /**
  * Signing off from wrap-up is allowed (a shift ends, a browser is closed), as in other ACDs, but it must not
- * leave the call without a code: when this agent chose none, 未选择 is recorded on the call (unless another
- * agent of a transferred call already coded it), with a call event and an audit row naming the agent, in the
- * sign-off's transaction. Returns whether 未选择 was written.
+ * leave the call without a code: when the agent chose none, 未选择 is recorded on the call (unless another
+ * agent of a transferred call already coded it), with a call event and an audit row, in the sign-off's
+ * transaction. `signOff` names the agent and why: `signed_off` from the state switcher (the agent is the
+ * actor); when a sign-in ends (routing's signOffAgent) the session's end reason, and the actor may be an admin
+ * who disabled the account, or nobody (a replayed refresh token). Returns whether 未选择 was written.
  */
-export async function recordUnselectedOnSignOff(trx: Executor, actor: UserActor, callId: string | null): Promise<boolean> {
+export async function recordUnselectedOnSignOff(
+  trx: Executor,
+  actor: AuditActor,
+  callId: string | null,
+  signOff: { agentId: string; reason: string },
+): Promise<boolean> {
   if (!callId) return false;
-  const recorded = await recordUnselectedWrapUp(trx, callId, actor.id, 'wrap_up_signed_off', actor.id);
+  const actorId = actor.kind === 'user' ? actor.id : null;
+  const recorded = await recordUnselectedWrapUp(trx, callId, signOff.agentId, 'wrap_up_signed_off', actorId);
   if (recorded === undefined) return false;
   await recordAudit(trx, actor, {
     action: 'call.wrap_up_unselected',
     entity: 'call',
     entityId: callId,
-    data: { agentId: actor.id, reason: 'signed_off', recorded: recorded ? UNSELECTED_WRAP_UP_CODE : null },
+    data: { agentId: signOff.agentId, reason: signOff.reason, recorded: recorded ? UNSELECTED_WRAP_UP_CODE : null },
   });
   return recorded;
 }
@@ -193,6 +204,6 @@ export async function recordUnselectedOnSignOff(trx: Executor, actor: UserActor,
  * signing off always, recording 未选择 when no code was chosen.
  */
 export async function leaveWrapUp(trx: Executor, actor: UserActor, callId: string | null, to: 'available' | 'break' | 'offline'): Promise<void> {
-  if (to === 'offline') await recordUnselectedOnSignOff(trx, actor, callId);
+  if (to === 'offline') await recordUnselectedOnSignOff(trx, actor, callId, { agentId: actor.id, reason: 'signed_off' });
   else await requireWrapUpChosen(trx, actor.id, callId);
 }

@@ -6,6 +6,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { Role } from '../../schema.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import { endUserSessions } from '../auth/session-end.ts';
 import { can, departmentScope } from './directory.policy.ts';
 import { presentDepartment, presentUser, type UserProfile } from './directory.presenter.ts';
 import * as repo from './directory.repository.ts';
@@ -96,7 +97,7 @@ export async function updateUser(
 ): Promise<UserProfile> {
   authorize(actor, 'manage');
   const passwordHash = changes.password ? await hashPassword(changes.password) : undefined;
-  await ctx.db.transaction().execute(async (trx) => {
+  const ended = await ctx.db.transaction().execute(async (trx) => {
     const before = await repo.findUser(trx, id, null);
     if (!before) throw notFound('entity.user');
     const role = changes.role ?? before.role;
@@ -116,18 +117,19 @@ export async function updateUser(
       ...(passwordHash ? { password_hash: passwordHash } : {}),
     });
     if (changes.skills) await repo.replaceSkills(trx, id, changes.skills);
-    // Disabling an account or changing its password ends its sign-ins now, not when the tokens run out.
-    if (changes.active === false || passwordHash) {
-      await trx.updateTable('auth_sessions').set({ revoked_at: new Date(), revoke_reason: 'account_changed' }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
-    }
+    // Disabling an account or changing its password ends its sign-ins now, not when the tokens run out, and what
+    // hangs on them (the agent leaves the phone queue).
+    const sessions = changes.active === false || passwordHash ? await endUserSessions(ctx, trx, actor, id) : undefined;
     const { password: _omit, ...audited } = changes;
     await recordAudit(trx, actor, {
       action: 'user.updated',
       entity: 'user',
       entityId: id,
-      data: { changes: { ...audited, ...(passwordHash ? { password: '[changed]' } : {}) } },
+      data: { changes: { ...audited, ...(passwordHash ? { password: '[changed]' } : {}) }, ...sessions?.audit },
     });
+    return sessions;
   });
+  await ended?.afterCommit();
   return getUserProfile(ctx.db, id);
 }
 

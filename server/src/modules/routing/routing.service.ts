@@ -35,7 +35,7 @@ import { addCallEvent, lockCall, updateCall } from '../calls/calls.repository.ts
 import { publishAgentState, publishCall, publishCallOffered, publishQueueChanged } from '../calls/calls.events.ts';
 import { agentIdentity, conferenceName, voiceUrl } from '../telephony/telephony.urls.ts';
 import { isWithinCallingHours } from './calling-hours.ts';
-import { leaveWrapUp } from '../calls/wrap-up-codes.ts';
+import { leaveWrapUp, recordUnselectedOnSignOff } from '../calls/wrap-up-codes.ts';
 
 export type StateChange = { userId: string; from: AgentStateName | null; to: AgentStateName; reason: string | null; callId: string | null; at: Date };
 
@@ -515,6 +515,68 @@ export async function setOwnAgentState(
     if (input.state === 'available') triggerRouting(ctx);
   }
   return getAgentState(ctx, userId);
+}
+
+/**
+ * A sign-in ended (the agent signed out, an admin disabled the account or changed its password, a replayed
+ * refresh token revoked it): nobody is at the desk, so the agent leaves the queue in that transaction. This is
+ * auth's session-end hook, registered in modules/registry.ts (auth is part of the spine and does not import
+ * routing). From
+ * - available or break: offline;
+ * - wrap-up: offline, 未选择 on the call when no code was chosen (the state switcher's sign-off rule);
+ * - ringing: the offer is given up as a decline, the call goes back to the queue keeping its place and is
+ *   offered to the next free agent in this transaction (rung after the commit); then offline;
+ * - on a call: offline at once, and the call is not touched: the caller stays with the agent until one of them
+ *   hangs up. No wrap-up follows the call (only agents still `on_call` get one when it ends), so the agent stays
+ *   signed off; 未选择 is recorded now, unless they chose a code, since they cannot choose one signed out.
+ * Logged in agent_state_changes with the session's end as the reason. Undefined when already offline.
+ */
+export async function signOffAgent(
+  ctx: AppContext,
+  trx: Executor,
+  ended: { userId: string; reason: string; actor: Parameters<typeof recordUnselectedOnSignOff>[1] },
+): Promise<{ audit: Record<string, unknown>; afterCommit: () => Promise<void> } | undefined> {
+  const { userId, reason } = ended;
+  // The agent's call is locked first, as endOffer and acceptOffer do, so a sign-out racing an answer or a ring
+  // timeout waits for it instead of deadlocking; the agent is read again under its lock.
+  const seen = await trx.selectFrom('agent_states').select(['state', 'call_id']).where('user_id', '=', userId).executeTakeFirst();
+  if (!seen || seen.state === 'offline') return undefined;
+  let call = seen.call_id ? await lockCall(trx, seen.call_id) : undefined;
+  const row = await trx.selectFrom('agent_states').selectAll().where('user_id', '=', userId).forUpdate().executeTakeFirstOrThrow();
+  if (row.state === 'offline') return undefined;
+  if (row.call_id && row.call_id !== call?.id) {
+    // Reserved for another call meanwhile: waiting for that call with the agent locked could deadlock, so it is
+    // taken only when free; otherwise whoever holds it finds the agent offline (a ring timeout requeues the call).
+    call = await trx.selectFrom('calls').selectAll().where('id', '=', row.call_id).forUpdate().skipLocked().executeTakeFirst();
+  }
+  let declined: { offerId: string; callId: string; legSid: string | null } | undefined;
+  if (row.state === 'ringing' && call) {
+    const offer = await trx.selectFrom('call_offers').select(['id', 'leg_sid']).where('call_id', '=', call.id).where('agent_id', '=', userId).where('status', '=', 'ringing').forUpdate().executeTakeFirst();
+    if (offer) {
+      await trx.updateTable('call_offers').set({ status: 'declined', ended_at: new Date(), reason, dial_pending: false }).where('id', '=', offer.id).execute();
+      // As endOffer does for a decline: back in line with its queued_at, or a consult the first agent keeps.
+      if (call.status === 'offering' && call.agent_id === userId) await updateCall(trx, call.id, { status: 'queued', agent_id: null });
+      else if (call.status === 'talking' && call.target_agent_id === userId) await updateCall(trx, call.id, { target_agent_id: null });
+      await addCallEvent(trx, call.id, 'offer_declined', { agentId: userId, offerId: offer.id, reason });
+      declined = { offerId: offer.id, callId: call.id, legSid: offer.leg_sid };
+    }
+  }
+  if (row.state === 'wrap_up' || (row.state === 'on_call' && call?.agent_id === userId)) {
+    await recordUnselectedOnSignOff(trx, ended.actor, row.call_id, { agentId: userId, reason });
+  }
+  const change = await changeAgentState(trx, userId, 'offline', { reason, callId: row.state === 'on_call' ? row.call_id : null });
+  if (declined) await offerNextCallInTransaction(ctx, trx);
+  return {
+    audit: { agentState: { from: row.state, to: 'offline', callId: row.call_id } },
+    afterCommit: async () => {
+      publishAgentState(ctx, change);
+      publishQueueChanged(ctx);
+      if (!declined) return;
+      ctx.publish.toUser(userId, 'call.offer_ended', { offerId: declined.offerId, callId: declined.callId, status: 'declined' });
+      triggerRouting(ctx);
+      if (declined.legSid) await ctx.ports.telephony?.hangupCall(declined.legSid);
+    },
+  };
 }
 
 export { publishCall };
