@@ -1,7 +1,8 @@
 /**
  * Wrap-up codes in a real browser: an admin adds a code and retires another on the 话后小结编码 page; an
  * agent's wrap-up dialog after a call offers exactly the active codes from the server, the agent chooses the
- * new one, and it is stored on the call.
+ * new one, and it is stored on the call. Signing out on a call, or signing off or out in wrap-up without a code,
+ * is warned of first (未选择 would be recorded).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,6 +102,63 @@ describe('wrap-up codes in the agent console (browser)', function () {
     await agent.waitForSelector('[data-testid="softphone-state"][data-state="available"]', { timeout: 10_000 });
     const row = await platform.ctx.db.selectFrom('calls').select(['wrap_up_code']).where('id', '=', callId!).executeTakeFirstOrThrow();
     expect(row.wrap_up_code).to.equal('housing_fund');
+    expect(pageErrors).to.deep.equal([]);
+  });
+
+  /** Waits for a sign-off warning to show and its dialog to finish opening (a click during the zoom-in can be lost). */
+  async function signOffWarning(page: Page, warning: 'onCall' | 'unselectedWrapUp') {
+    await page.waitForSelector(`[data-testid="sign-off-warning"][data-warning="${warning}"]`);
+    await page.waitForFunction(() => !document.getAnimations().some((a) => ((a.effect as KeyframeEffect | null)?.target as Element | null)?.closest('.ant-modal-root')));
+  }
+
+  it('warns before signing out on a call, and before signing off or out in wrap-up without a code', async () => {
+    const agent = await signedIn('agent2');
+    const me = await platform.ctx.db.selectFrom('users').select('id').where('username', '=', 'agent2').executeTakeFirstOrThrow();
+    // Nobody else free: the call is this agent's.
+    await platform.ctx.db.updateTable('agent_states').set({ state: 'offline' }).where('user_id', '!=', me.id).execute();
+    await agent.getByTestId('softphone-dock').waitFor();
+    await agent.getByTestId('softphone-toggle').click();
+    await agent.getByTestId('state-available').click();
+    await agent.waitForSelector('[data-testid="softphone-state"][data-state="available"]');
+    const call = platform.carrierSim!.placeCall({ from: '13912340002' });
+    await agent.getByTestId('softphone-offer').waitFor({ timeout: 20_000 });
+    const callId = await agent.getByTestId('softphone-offer').getAttribute('data-call-id');
+    await agent.getByTestId('offer-answer').click();
+    await agent.getByTestId('softphone-talking').waitFor({ timeout: 10_000 });
+
+    // Signing out on a call: warned, and cancelling keeps the sign-in and the call.
+    await agent.getByTestId('user-menu').click();
+    await agent.getByTestId('user-menu-signout').click();
+    await signOffWarning(agent, 'onCall');
+    await agent.getByTestId('sign-off-cancel').click();
+    await agent.getByTestId('sign-off-warning').waitFor({ state: 'detached' });
+    await agent.getByTestId('softphone-talking').waitFor();
+
+    await agent.getByTestId('call-hangup').click();
+    await agent.getByTestId('call-hangup-confirm').click();
+    await call.done;
+    await agent.getByTestId('wrap-up-dialog').waitFor({ timeout: 10_000 });
+    await agent.getByRole('button', { name: '稍后填写' }).click();
+    await agent.getByTestId('wrap-up-dialog').waitFor({ state: 'detached' });
+
+    // 离线 from wrap-up without a code: warned that 未选择 will be recorded; cancelling stays in wrap-up.
+    await agent.getByTestId('state-offline').click();
+    await signOffWarning(agent, 'unselectedWrapUp');
+    expect(await agent.getByTestId('sign-off-warning').textContent()).to.contain('未选择');
+    await agent.getByTestId('sign-off-cancel').click();
+    await agent.getByTestId('sign-off-warning').waitFor({ state: 'detached' });
+    await agent.waitForSelector('[data-testid="softphone-state"][data-state="wrap_up"]');
+
+    // Signing out from there: the same warning; confirmed, the agent is signed out, offline, and the call has 未选择.
+    await agent.getByTestId('user-menu').click();
+    await agent.getByTestId('user-menu-signout').click();
+    await signOffWarning(agent, 'unselectedWrapUp');
+    await agent.getByTestId('sign-off-confirm').click();
+    await agent.getByTestId('login-username').waitFor({ timeout: 10_000 });
+    const state = await platform.ctx.db.selectFrom('agent_states').select(['state', 'reason']).where('user_id', '=', me.id).executeTakeFirstOrThrow();
+    expect(state).to.deep.equal({ state: 'offline', reason: 'signed_out' });
+    const row = await platform.ctx.db.selectFrom('calls').select(['wrap_up_code']).where('id', '=', callId!).executeTakeFirstOrThrow();
+    expect(row.wrap_up_code).to.equal('unselected');
     expect(pageErrors).to.deep.equal([]);
   });
 });

@@ -8,6 +8,7 @@ import { assessmentEn } from './assessment.en.ts';
 import { hotspotsEn } from './hotspots.en.ts';
 import { liveChatEn } from './liveChat.en.ts';
 import { wrapUpEn } from './wrapUp.en.ts';
+import { signOffEn } from './signOff.en.ts';
 
 export const en: Messages = {
   app: {
@@ -269,6 +270,7 @@ export const en: Messages = {
   hotspots: hotspotsEn,
   liveChat: liveChatEn,
   wrapUp: wrapUpEn,
+  signOff: signOffEn,
   errors: {
     network: 'The server cannot be reached. Check the network and try again.',
     unexpected: 'The server sent an unexpected response (HTTP {{status}})',

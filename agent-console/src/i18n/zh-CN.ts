@@ -10,6 +10,7 @@ import { assessmentZh } from './assessment.zh-CN.ts';
 import { hotspotsZh } from './hotspots.zh-CN.ts';
 import { liveChatZh } from './liveChat.zh-CN.ts';
 import { wrapUpZh } from './wrapUp.zh-CN.ts';
+import { signOffZh } from './signOff.zh-CN.ts';
 
 export const zhCN = {
   app: {
@@ -271,6 +272,7 @@ export const zhCN = {
   hotspots: hotspotsZh,
   liveChat: liveChatZh,
   wrapUp: wrapUpZh,
+  signOff: signOffZh,
   errors: {
     network: '无法连接服务器，请检查网络后重试',
     unexpected: '服务器返回了无法识别的响应（HTTP {{status}}）',

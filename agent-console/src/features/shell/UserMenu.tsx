@@ -1,13 +1,31 @@
-/** The signed-in user in the header: name, role, 工号 and department, with sign-out in its menu. */
-import { Avatar, Dropdown, Grid, Space, Tag, Typography } from 'antd';
+/**
+ * The signed-in user in the header: name, role, 工号 and department, with sign-out in its menu. An agent with call
+ * work open (on a call, or in wrap-up without a code) is warned first and asked to confirm.
+ */
+import { App, Avatar, Dropdown, Grid, Space, Tag, Typography } from 'antd';
 import { DownOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionUser } from '../../lib/api.ts';
 import { signOut } from '../auth/session.ts';
+import { confirmSignOff, loadSignOffWarning } from '../softphone/sign-off-confirm.tsx';
 
 export function UserMenu({ user }: { user: SessionUser }) {
   const { t } = useTranslation();
   const screens = Grid.useBreakpoint();
+  const { modal } = App.useApp();
+  // One check (and one warning) at a time, however often the item is clicked meanwhile.
+  const checking = useRef(false);
+  const signOutChecked = async () => {
+    if (checking.current) return;
+    checking.current = true;
+    try {
+      const warning = user.abilities['calls.answer'] === true ? await loadSignOffWarning() : null;
+      if (await confirmSignOff(modal, t, warning, 'signOut')) await signOut();
+    } finally {
+      checking.current = false;
+    }
+  };
   const roleLabel = t(`roles.${user.role}`);
   const department = user.department?.name ?? t('shell.noDepartment');
   const details = [user.employeeNo ? `${t('shell.employeeNo')} ${user.employeeNo}` : null, department].filter(Boolean).join(' · ');
@@ -48,7 +66,7 @@ export function UserMenu({ user }: { user: SessionUser }) {
             icon: <LogoutOutlined />,
             danger: true,
             label: <span data-testid="user-menu-signout">{t('shell.signOut')}</span>,
-            onClick: () => void signOut(),
+            onClick: () => void signOutChecked(),
           },
         ],
       }}

@@ -28,6 +28,7 @@ import type { AgentStateName } from '../calls/types.ts';
 import { BreakDialog, ConferenceDialog, TransferDialog, WrapUpDialog } from './dialogs.tsx';
 import { ringToneEnabled, setRingToneEnabled, startRingTone } from './ringer.ts';
 import { ringSecondsLeft } from './softphone-state.ts';
+import { confirmSignOff, loadSignOffWarning } from './sign-off-confirm.tsx';
 import { useSoftphone, type EmergencyNumber, type Softphone } from './use-softphone.ts';
 import './softphone.css';
 
@@ -167,7 +168,7 @@ function ModeLine({ phone }: { phone: Softphone }) {
 
 function StateSwitcher({ phone, now }: { phone: Softphone; now: number }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [breakOpen, setBreakOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const agent = phone.state.agent;
@@ -176,8 +177,11 @@ function StateSwitcher({ phone, now }: { phone: Softphone; now: number }) {
   const value = current === 'available' || current === 'break' || current === 'offline' ? current : null;
 
   const change = async (next: 'available' | 'break' | 'offline', reason?: string) => {
+    if (busy) return;
     setBusy(true);
     try {
+      // Signing off from wrap-up without a code records 未选择: say so and let the agent choose a code instead.
+      if (next === 'offline' && current === 'wrap_up' && !(await confirmSignOff(modal, t, await loadSignOffWarning(), 'offline'))) return;
       await phone.setState(next, reason);
     } catch (error) {
       message.error(errorMessage(error, t));
