@@ -9,6 +9,7 @@ import { findMeasure } from './measures.ts';
 import type { ReportScope } from './reports.policy.ts';
 import { computeMeasure, monthPeriod, type CutFigure, type Figure } from './reports.service.ts';
 import { loadRolledDays } from './rollups.ts';
+import { toCsv } from './csv.ts';
 
 export type MonthlyRow = {
   department: string;
@@ -76,15 +77,6 @@ export async function buildMonthlyReport(ctx: AppContext, scope: ReportScope, mo
   const rows = [...departments].sort((a, b) => a[1].localeCompare(b[1], 'zh-CN')).map(([id, name]) => row(name, id));
   if (scope.kind === 'all') rows.push(row('全市热线 Hotline total', null));
   return rows;
-}
-
-const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-
-/** CSV with a BOM (Excel then reads the Chinese text as UTF-8); fields quoted when they hold a comma, quote or newline. */
-export function toCsv(header: string[], rows: unknown[][]): string {
-  const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = [header.map(quote).join(','), ...rows.map((r) => r.map((v) => quote(cell(v))).join(','))];
-  return '\uFEFF' + lines.join('\r\n') + '\r\n';
 }
 
 /** The monthly report as CSV. */

@@ -12,7 +12,7 @@ import type { AppContext } from '../../context.ts';
 import { answeredCallFacts, defaultMeasureOptions, type MeasurePeriod } from './measures.ts';
 import type { ReportScope } from './reports.policy.ts';
 import { factsWhere, labelsFor, type Filters } from './reports.service.ts';
-import { toCsv } from './monthly.ts';
+import { toCsv } from './csv.ts';
 
 /** The breakdowns the wrap-up report offers (the call cuts that name a person or a desk). */
 export const wrapUpCuts = ['desk', 'agent'] as const;
