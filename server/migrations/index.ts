@@ -20,6 +20,7 @@ import * as m0014 from './0014_call_features.ts';
 import * as m0015 from './0015_routing_reserve.ts';
 import * as m0017 from './0017_routing_agent_left.ts';
 import * as m0018 from './0018_routing_cheaper_pass.ts';
+import * as m0019 from './0019_call_lookups.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '0015_routing_reserve': m0015,
   '0017_routing_agent_left': m0017,
   '0018_routing_cheaper_pass': m0018,
+  '0019_call_lookups': m0019,
 };

@@ -85,19 +85,6 @@ export async function listCallerTickets(db: Executor, callerHash: string, limit 
     .execute();
 }
 
-/** True when this number called in the 24 hours before `at`. */
-export async function calledWithin24h(db: Executor, callerHash: string, at: Date): Promise<boolean> {
-  const row = await db
-    .selectFrom('calls')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('caller_hash', '=', callerHash)
-    .where('direction', '=', 'inbound')
-    .where('offered_at', '>', new Date(at.getTime() - 24 * 3600_000))
-    .where('offered_at', '<', at)
-    .executeTakeFirstOrThrow();
-  return row.n > 0;
-}
-
 /**
  * What an incoming call needs to know about its caller (an incoming-call webhook is on the caller's critical
  * path): blocked, and whether the number called in the 24 hours before `at`. Outside a transaction,
@@ -112,9 +99,12 @@ export type CallerRecognition = { blocked: boolean; repeat: boolean };
 
 async function recogniseCallers(db: Executor, callers: { callerHash: string; at: Date }[]): Promise<CallerRecognition[]> {
   const { rows } = await sql<CallerRecognition>`
+    -- \`offered_at + interval '0 s'\` is no condition calls_offered_idx can serve, so the caller is always looked up
+    -- in calls_caller_idx: on a young table (statistics from when it held a few hundred calls) the planner chose
+    -- to walk every call of the last 24 hours by time, filtering on the caller, which grows with the day's calls.
     select exists (select 1 from blocked_numbers where phone_hash = c.hash and active = true) as blocked,
            exists (select 1 from calls where caller_hash = c.hash and direction = 'inbound'
-                     and offered_at > c.at - interval '24 hours' and offered_at < c.at) as repeat
+                     and offered_at + interval '0 s' > c.at - interval '24 hours' and offered_at + interval '0 s' < c.at) as repeat
       from unnest(${callers.map((c) => c.callerHash)}::text[], ${callers.map((c) => c.at.toISOString())}::timestamptz[]) with ordinality as c(hash, at, n)
      order by c.n
   `.execute(db);
