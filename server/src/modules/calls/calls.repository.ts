@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import { createBatcher } from '../../platform/db/batch.ts';
-import type { Executor } from '../../platform/db/database.ts';
+import { queryPrepared, type Executor } from '../../platform/db/database.ts';
 import type { CallsTable } from '../../schema.ts';
 import type { PresentedCallRow } from './calls.presenter.ts';
 import type { Selectable, Updateable } from 'kysely';
@@ -98,7 +98,7 @@ export async function recogniseCaller(db: Executor, callerHash: string, at: Date
 export type CallerRecognition = { blocked: boolean; repeat: boolean };
 
 async function recogniseCallers(db: Executor, callers: { callerHash: string; at: Date }[]): Promise<CallerRecognition[]> {
-  const { rows } = await sql<CallerRecognition>`
+  const rows = await queryPrepared(db, 'calls.recognise', sql<CallerRecognition>`
     -- \`offered_at + interval '0 s'\` is no condition calls_offered_idx can serve, so the caller is always looked up
     -- in calls_caller_idx: on a young table (statistics from when it held a few hundred calls) the planner chose
     -- to walk every call of the last 24 hours by time, filtering on the caller, which grows with the day's calls.
@@ -107,7 +107,7 @@ async function recogniseCallers(db: Executor, callers: { callerHash: string; at:
                      and offered_at + interval '0 s' > c.at - interval '24 hours' and offered_at + interval '0 s' < c.at) as repeat
       from unnest(${callers.map((c) => c.callerHash)}::text[], ${callers.map((c) => c.at.toISOString())}::timestamptz[]) with ordinality as c(hash, at, n)
      order by c.n
-  `.execute(db);
+  `);
   return rows.map((r) => ({ blocked: r.blocked === true, repeat: r.repeat === true }));
 }
 
@@ -216,7 +216,7 @@ async function recordIncomingCalls(db: Executor, writes: IncomingCallWrite[]): P
     response: w.response,
     events: w.events,
   }));
-  const { rows } = await sql<IncomingCallRecorded>`
+  return queryPrepared(db, 'calls.record-incoming', sql<IncomingCallRecorded>`
     with input as (
       select * from json_to_recordset(${JSON.stringify(input)}::json)
         as t(n int, id uuid, call_sid text, caller_hash text, caller_encrypted text, caller_masked text, blocked boolean, repeat_caller boolean,
@@ -249,8 +249,7 @@ async function recordIncomingCalls(db: Executor, writes: IncomingCallWrite[]): P
                 else (select response from webhook_events w where w.call_sid = i.call_sid and w.event = 'incoming') end as replay
       from input i cross join lateral (select exists (select 1 from claim where claim.call_sid = i.call_sid) as claimed) c
      order by i.n
-  `.execute(db);
-  return rows;
+  `);
 }
 
 /**
@@ -296,7 +295,7 @@ export type CallLeftInIvr = { matched: boolean; ended: PresentedCallRow | undefi
 type CallLeftInIvrEnd = { callSid: string; now: Date; carrierStatus: string };
 
 async function endCallsLeftInIvr(db: Executor, ends: CallLeftInIvrEnd[]): Promise<CallLeftInIvr[]> {
-  const { rows } = await sql<PresentedCallRow & { matched: boolean }>`
+  const rows = await queryPrepared(db, 'calls.end-left-in-ivr', sql<PresentedCallRow & { matched: boolean }>`
     with input as (
       select * from unnest(${ends.map((e) => e.callSid)}::text[], ${ends.map((e) => e.now.toISOString())}::timestamptz[], ${ends.map((e) => e.carrierStatus)}::text[])
                with ordinality as t(call_sid, ended_at, carrier_status, n)
@@ -336,7 +335,7 @@ async function endCallsLeftInIvr(db: Executor, ends: CallLeftInIvrEnd[]): Promis
            e.wait_seconds, e.talk_seconds, e.wrap_up_code, e.held_since, e.hold_seconds, e.agent_muted, e.transfer_target, e.transcript
       from input i left join ended e on e.call_sid = i.call_sid
      order by i.n
-  `.execute(db);
+  `);
   return rows.map(({ matched, ...call }) => ({ matched, ended: call.id ? call : undefined }));
 }
 
