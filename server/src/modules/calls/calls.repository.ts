@@ -105,7 +105,9 @@ async function recogniseCallers(db: Executor, callers: { callerHash: string; at:
     select exists (select 1 from blocked_numbers where phone_hash = c.hash and active = true) as blocked,
            exists (select 1 from calls where caller_hash = c.hash and direction = 'inbound'
                      and offered_at + interval '0 s' > c.at - interval '24 hours' and offered_at + interval '0 s' < c.at) as repeat
-      from unnest(${callers.map((c) => c.callerHash)}::text[], ${callers.map((c) => c.at.toISOString())}::timestamptz[]) with ordinality as c(hash, at, n)
+      -- A JSON document rather than two arrays: the planner sizes an array parameter by its length and kept
+      -- planning each batch afresh; a document has one size to it, so the prepared statement's plan is reused.
+      from json_to_recordset(${JSON.stringify(callers.map((c, n) => ({ n, hash: c.callerHash, at: c.at.toISOString() })))}::json) as c(n int, hash text, at timestamptz)
      order by c.n
   `);
   return rows.map((r) => ({ blocked: r.blocked === true, repeat: r.repeat === true }));
