@@ -37,4 +37,4 @@ export type AppContext = {
   publicUrl: string;
 };
 
-export const silentPublisher: Publisher = { toUser() {}, toRole() {}, toDepartment() {} };
+export const silentPublisher: Publisher = { toUser() {}, toRole() {}, toDepartment() {}, canReachRole: () => false };

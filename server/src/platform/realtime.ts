@@ -32,6 +32,11 @@ export type Publisher = {
   toUser(userId: string, event: string, payload: unknown): void;
   toRole(role: string, event: string, payload: unknown): void;
   toDepartment(departmentId: string, event: string, payload: unknown): void;
+  /**
+   * False when nothing sent to this role now could reach anyone: no console of it connected here and no other
+   * server process to tell. Lets a publisher skip building a payload nobody would receive.
+   */
+  canReachRole(role: string): boolean;
 };
 
 export type Realtime = Publisher & { io: Server; close(): Promise<void> };
@@ -82,6 +87,7 @@ export function createRealtime(options: { httpServer: HttpServer; pool: pg.Pool;
     toUser: (id, event, payload) => emit(rooms.user(id), event, payload),
     toRole: (role, event, payload) => emit(rooms.role(role), event, payload),
     toDepartment: (id, event, payload) => emit(rooms.department(id), event, payload),
+    canReachRole: (role) => adapter.rooms.has(rooms.role(role)) || adapter.nodesMap.size > 0,
     close: () =>
       new Promise<void>((resolve) => {
         // io.close() also closes the HTTP server it is attached to; the caller closes that separately.

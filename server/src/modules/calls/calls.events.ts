@@ -46,6 +46,8 @@ export function publishQueueChanged(ctx: AppContext): void {
   if (pending.has(ctx)) return;
   const timer = setTimeout(() => {
     pending.delete(ctx);
+    // The board is three queries (today's measures among them): not built when no console could receive it.
+    if (!['agent', ...SUPERVISING_ROLES].some((role) => ctx.publish.canReachRole(role))) return;
     void buildWallboard(ctx).then(
       (board) => {
         const queue = { waiting: board.waiting, longestWaitSeconds: board.longestWaitSeconds, waitingByDesk: board.waitingByDesk, at: board.at };
