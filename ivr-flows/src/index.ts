@@ -48,4 +48,4 @@ export {
   type ParseFlowOptions,
   type ParsedFlow,
 } from './load.ts';
-export { createCallState, isTerminalStep, startCall, step } from './interpret.ts';
+export { branchesOnFact, createCallState, isTerminalStep, startCall, step } from './interpret.ts';

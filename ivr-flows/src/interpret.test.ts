@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parseFlow } from './load.ts';
-import { createCallState, isTerminalStep, startCall, step } from './interpret.ts';
+import { branchesOnFact, createCallState, isTerminalStep, startCall, step } from './interpret.ts';
 import type { CallInput, CallState, Flow, FlowNode, Step } from './schema.ts';
 
 const NOW = '2025-03-05T10:00:00+08:00'; // Wednesday 10:00 Beijing
@@ -324,6 +324,20 @@ nodes:
     noAnswer: { value: none, next: q }
   q: { kind: queue, desk: general }
 `);
+
+    it('says which facts a branch tests, so a fact no branch tests may be learnt after answering', () => {
+      const branching = flowOf(`start: b
+nodes:
+  b:
+    kind: branch
+    cases: [{ when: { fact: repeatCaller, equals: true }, next: q }]
+    default: q
+  q: { kind: queue, desk: general }
+`);
+      expect(branchesOnFact(branching, 'repeatCaller')).to.equal(true);
+      expect(branchesOnFact(branching, 'callerBlocked')).to.equal(false);
+      expect(branchesOnFact(flow, 'repeatCaller')).to.equal(false);
+    });
 
     it('survives a JSON round trip at every turn with the same result as the live object', () => {
       const inputs: CallInput[] = [{ kind: 'digits', digits: '7' }, { kind: 'digits', digits: '3' }, { kind: 'digits', digits: '1' }];

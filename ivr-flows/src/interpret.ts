@@ -133,6 +133,15 @@ export function step(flow: Flow, state: CallState, input: CallInput): StepResult
   }
 }
 
+/**
+ * True when some branch of the flow tests `fact`. A fact no branch tests cannot change what a call hears, only
+ * what its state records: the server may then learn it after answering (the repeat-caller check joins the
+ * statement that records the call).
+ */
+export function branchesOnFact(flow: Flow, fact: 'callerBlocked' | 'repeatCaller' | 'holiday' | 'language'): boolean {
+  return Object.values(flow.nodes).some((node) => node.kind === 'branch' && node.cases.some((c) => c.when.fact === fact));
+}
+
 /** True when `step` is the kind that ends the flow's part in a call. */
 export function isTerminalStep(step: Step): step is TerminalStep {
   return TERMINAL_KINDS.has(step.kind);

@@ -99,7 +99,12 @@ describe('voice webhooks', function () {
     expect((await callBySid(platform, firstSid))?.repeat_caller).to.equal(false);
     const againSid = sid('CA');
     await post('incoming', { CallSid: againSid, From: repeatFrom });
-    expect((await callBySid(platform, againSid))?.repeat_caller).to.equal(true);
+    const again = await callBySid(platform, againSid);
+    expect(again?.repeat_caller).to.equal(true);
+    // Learnt by the statement that records the call: the flow state and the arrived event say so too.
+    expect((again?.ivr_state as { facts: { repeatCaller: boolean } }).facts.repeatCaller).to.equal(true);
+    const arrived = await db.selectFrom('call_events').select('data').where('call_id', '=', again!.id).where('kind', '=', 'arrived').executeTakeFirstOrThrow();
+    expect(arrived.data).to.deep.equal({ blocked: false, repeatCaller: true });
 
     const blockedPhone = platform.ctx.pii.protectPhone('+8613900000012');
     await db.insertInto('blocked_numbers').values({ phone_hash: blockedPhone.hash, phone_encrypted: blockedPhone.encrypted, phone_masked: blockedPhone.masked, reason: 'test' }).execute();

@@ -86,32 +86,23 @@ export async function listCallerTickets(db: Executor, callerHash: string, limit 
 }
 
 /**
- * What an incoming call needs to know about its caller (an incoming-call webhook is on the caller's critical
- * path): blocked, and whether the number called in the 24 hours before `at`. Outside a transaction,
- * concurrent lookups share one statement (`writeBatches`).
+ * What an incoming call needs to know about its caller, in the caller's transaction (the general path; the
+ * common one recognises the caller inside `recordIncomingCall`): blocked, and whether the number called in the
+ * 24 hours before `at`.
  */
-export async function recogniseCaller(db: Executor, callerHash: string, at: Date): Promise<CallerRecognition> {
-  if (db.isTransaction) return (await recogniseCallers(db, [{ callerHash, at }]))[0]!;
-  return batchesOf(db).recognise({ callerHash, at });
-}
-
-export type CallerRecognition = { blocked: boolean; repeat: boolean };
-
-async function recogniseCallers(db: Executor, callers: { callerHash: string; at: Date }[]): Promise<CallerRecognition[]> {
-  const rows = await queryPrepared(db, 'calls.recognise', sql<CallerRecognition>`
+export async function recogniseCaller(trx: Executor, callerHash: string, at: Date): Promise<CallerRecognition> {
+  const { rows } = await sql<CallerRecognition>`
     -- \`offered_at + interval '0 s'\` is no condition calls_offered_idx can serve, so the caller is always looked up
     -- in calls_caller_idx: on a young table (statistics from when it held a few hundred calls) the planner chose
     -- to walk every call of the last 24 hours by time, filtering on the caller, which grows with the day's calls.
-    select exists (select 1 from blocked_numbers where phone_hash = c.hash and active = true) as blocked,
-           exists (select 1 from calls where caller_hash = c.hash and direction = 'inbound'
-                     and offered_at + interval '0 s' > c.at - interval '24 hours' and offered_at + interval '0 s' < c.at) as repeat
-      -- A JSON document rather than two arrays: the planner sizes an array parameter by its length and kept
-      -- planning each batch afresh; a document has one size to it, so the prepared statement's plan is reused.
-      from json_to_recordset(${JSON.stringify(callers.map((c, n) => ({ n, hash: c.callerHash, at: c.at.toISOString() })))}::json) as c(n int, hash text, at timestamptz)
-     order by c.n
-  `);
-  return rows.map((r) => ({ blocked: r.blocked === true, repeat: r.repeat === true }));
+    select exists (select 1 from blocked_numbers where phone_hash = ${callerHash} and active = true) as blocked,
+           exists (select 1 from calls where caller_hash = ${callerHash} and direction = 'inbound'
+                     and offered_at + interval '0 s' > ${at}::timestamptz - interval '24 hours' and offered_at + interval '0 s' < ${at}::timestamptz) as repeat
+  `.execute(trx);
+  return { blocked: rows[0]?.blocked === true, repeat: rows[0]?.repeat === true };
 }
+
+export type CallerRecognition = { blocked: boolean; repeat: boolean };
 
 export async function isBlocked(db: Executor, callerHash: string): Promise<boolean> {
   const row = await db.selectFrom('blocked_numbers').select('phone_hash').where('phone_hash', '=', callerHash).where('active', '=', true).executeTakeFirst();
@@ -163,15 +154,16 @@ export async function recordCallEndedBeforeAnswer(
   return row;
 }
 
-/** A new inbound call as the incoming-call webhook records it (its id is chosen by the caller of the insert). */
+/**
+ * A new inbound call as the incoming-call webhook records it (its id is chosen by the caller of the insert). The
+ * caller's recognition is the statement's own: blocked, and whether they called in the 24 hours before.
+ */
 export type IncomingCallValues = {
   id: string;
   callSid: string;
   callerHash: string;
   callerEncrypted: string;
   callerMasked: string;
-  blocked: boolean;
-  repeatCaller: boolean;
   ivrFlow: string;
   ivrState: unknown;
   ivrSeq: number;
@@ -180,23 +172,25 @@ export type IncomingCallValues = {
 };
 
 /**
- * Claims the `incoming` webhook of a CallSid and, when the claim is this delivery's, records the call, its
- * first events and the answer — in one statement, which PostgreSQL runs atomically on its own, shared with the
- * other calls arriving at the same moment (`writeBatches`). A retry (the claim exists) changes nothing and gets
- * the stored answer. A concurrent duplicate waits on the claim's primary key; the statement's snapshot predates
- * that commit, so its answer is read once more afterwards.
+ * Recognises the caller of a new inbound call and, unless the number is blocked, claims the `incoming` webhook
+ * of its CallSid and, when the claim is this delivery's, records the call (repeat caller or not), its `arrived`
+ * event and the answer — in one statement, which PostgreSQL runs atomically on its own, shared with the other
+ * calls arriving at the same moment (`writeBatches`). The answer must not depend on the repeat-caller fact (the
+ * flow has no branch on it): the stored flow state gets the fact written in. A blocked number writes nothing
+ * (`blocked`: the caller takes the general path, which refuses it). A retry (the claim exists) changes nothing
+ * and gets the stored answer. A concurrent duplicate waits on the claim's primary key; the statement's
+ * snapshot predates that commit, so its answer is read once more afterwards.
  */
-export async function recordIncomingCall(db: Executor, call: IncomingCallValues, events: CallEventValues[], response: string): Promise<IncomingCallRecorded> {
-  const recorded = await batchesOf(db).recordIncoming({ call, events, response });
-  if (recorded.claimed || recorded.replay !== null) return recorded;
+export async function recordIncomingCall(db: Executor, call: IncomingCallValues, response: string): Promise<IncomingCallRecorded> {
+  const recorded = await batchesOf(db).recordIncoming({ call, response });
+  if (recorded.claimed || recorded.replay !== null || recorded.blocked) return recorded;
   const stored = await db.selectFrom('webhook_events').select('response').where('call_sid', '=', call.callSid).where('event', '=', 'incoming').executeTakeFirst();
-  return { claimed: false, recorded: false, replay: stored?.response ?? null };
+  return { claimed: false, recorded: false, replay: stored?.response ?? null, blocked: false };
 }
 
-export type CallEventValues = { kind: string; data: Record<string, unknown> };
 /** `recorded` is false when the claim is this delivery's but the call was already recorded as ended (`recordCallEndedBeforeAnswer`). */
-type IncomingCallRecorded = { claimed: boolean; recorded: boolean; replay: string | null };
-type IncomingCallWrite = { call: IncomingCallValues; events: CallEventValues[]; response: string };
+type IncomingCallRecorded = { claimed: boolean; recorded: boolean; replay: string | null; blocked: boolean };
+type IncomingCallWrite = { call: IncomingCallValues; response: string };
 
 async function recordIncomingCalls(db: Executor, writes: IncomingCallWrite[]): Promise<IncomingCallRecorded[]> {
   // The batch goes as one JSON document rather than fourteen parameter arrays: JSON.stringify is native, where
@@ -208,47 +202,49 @@ async function recordIncomingCalls(db: Executor, writes: IncomingCallWrite[]): P
     caller_hash: w.call.callerHash,
     caller_encrypted: w.call.callerEncrypted,
     caller_masked: w.call.callerMasked,
-    blocked: w.call.blocked,
-    repeat_caller: w.call.repeatCaller,
     ivr_flow: w.call.ivrFlow,
     ivr_state: w.call.ivrState,
     ivr_seq: w.call.ivrSeq,
     language: w.call.language,
     offered_at: w.call.offeredAt.toISOString(),
     response: w.response,
-    events: w.events,
   }));
   return queryPrepared(db, 'calls.record-incoming', sql<IncomingCallRecorded>`
-    with input as (
+    with given as (
       select * from json_to_recordset(${JSON.stringify(input)}::json)
-        as t(n int, id uuid, call_sid text, caller_hash text, caller_encrypted text, caller_masked text, blocked boolean, repeat_caller boolean,
-             ivr_flow text, ivr_state jsonb, ivr_seq int, language text, offered_at timestamptz, response text, events jsonb)
+        as t(n int, id uuid, call_sid text, caller_hash text, caller_encrypted text, caller_masked text,
+             ivr_flow text, ivr_state jsonb, ivr_seq int, language text, offered_at timestamptz, response text)
+    ), input as (
+      -- The caller, as recogniseCaller sees them (the same index hint, see there).
+      select g.*,
+             exists (select 1 from blocked_numbers b where b.phone_hash = g.caller_hash and b.active) as blocked,
+             exists (select 1 from calls c where c.caller_hash = g.caller_hash and c.direction = 'inbound'
+                       and c.offered_at + interval '0 s' > g.offered_at - interval '24 hours' and c.offered_at + interval '0 s' < g.offered_at) as repeat_caller
+        from given g
     ), claim as (
       insert into webhook_events (call_sid, event, response)
-      select call_sid, 'incoming', response from input order by n
+      select call_sid, 'incoming', response from input where not blocked order by n
       on conflict do nothing
       returning call_sid
     ), inserted as (
       insert into calls (id, call_sid, direction, caller_hash, caller_encrypted, caller_masked, status, caller_location,
                          blocked, repeat_caller, ivr_flow, ivr_state, ivr_seq, language, offered_at, updated_at)
       select id, call_sid, 'inbound', caller_hash, caller_encrypted, caller_masked, 'ivr', 'ivr',
-             blocked, repeat_caller, ivr_flow, ivr_state, ivr_seq, language, offered_at, offered_at
+             false, repeat_caller, ivr_flow, jsonb_set(ivr_state, '{facts,repeatCaller}', to_jsonb(repeat_caller)), ivr_seq, language, offered_at, offered_at
         from input where call_sid in (select call_sid from claim)
        order by n
       on conflict (call_sid) do nothing
-      returning id
+      returning id, repeat_caller
     ), logged as (
       insert into call_events (call_id, kind, data)
-      select i.id, e.event ->> 'kind', e.event -> 'data'
-        from input i cross join lateral jsonb_array_elements(i.events) with ordinality as e(event, k)
-       where i.id in (select id from inserted)
-       order by i.n, e.k
+      select id, 'arrived', jsonb_build_object('blocked', false, 'repeatCaller', repeat_caller) from inserted
     )
     -- The stored answer only for a delivery that is not the claimant (a retry): the claimant has it already.
     select c.claimed,
            exists (select 1 from inserted where inserted.id = i.id) as recorded,
-           case when c.claimed then null
-                else (select response from webhook_events w where w.call_sid = i.call_sid and w.event = 'incoming') end as replay
+           case when c.claimed or i.blocked then null
+                else (select response from webhook_events w where w.call_sid = i.call_sid and w.event = 'incoming') end as replay,
+           i.blocked
       from input i cross join lateral (select exists (select 1 from claim where claim.call_sid = i.call_sid) as claimed) c
      order by i.n
   `);
@@ -350,7 +346,6 @@ function batchesOf(db: Executor) {
   let batches = writeBatches.get(db);
   if (!batches) {
     batches = {
-      recognise: createBatcher((callers: { callerHash: string; at: Date }[]) => recogniseCallers(db, callers), ONE_AT_A_TIME),
       recordIncoming: createBatcher(uniquePerCall((w: IncomingCallWrite) => w.call.callSid, (writes) => recordIncomingCalls(db, writes)), ONE_AT_A_TIME),
       endLeftInIvr: createBatcher(uniquePerCall((e: CallLeftInIvrEnd) => e.callSid, (ends) => endCallsLeftInIvr(db, ends)), ONE_AT_A_TIME),
     };
@@ -360,7 +355,7 @@ function batchesOf(db: Executor) {
 }
 
 /**
- * One statement of each kind at a time: the three kinds still run side by side, and each statement takes every
+ * One statement of each kind at a time: the kinds still run side by side, and each statement takes every
  * call that arrived meanwhile. Two at a time halved the batches, and each statement's fixed cost in this
  * process (pool, query builder, driver, row description) was most of what a webhook cost beyond its HTTP
  * (under the load of the calls benchmark's part a: about a tenth less CPU per webhook in this process and more
@@ -369,7 +364,6 @@ function batchesOf(db: Executor) {
 const ONE_AT_A_TIME = { maxInFlight: 1 };
 
 const writeBatches = new WeakMap<Executor, {
-  recognise: (c: { callerHash: string; at: Date }) => Promise<CallerRecognition>;
   recordIncoming: (w: IncomingCallWrite) => Promise<IncomingCallRecorded>;
   endLeftInIvr: (e: CallLeftInIvrEnd) => Promise<CallLeftInIvr>;
 }>();

@@ -12,7 +12,7 @@ import type { AppContext } from '../../context.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { addJob } from '../../platform/jobs.ts';
 import type { VoiceLanguage, VoiceStep } from '../../ports/telephony.ts';
-import { step as stepFlow, startCall, callStateSchema, type CallInput, type CallState, type Flow, type Step, type StepResult } from '../../../../ivr-flows/src/index.ts';
+import { branchesOnFact, step as stepFlow, startCall, callStateSchema, type CallInput, type CallState, type Flow, type Step, type StepResult } from '../../../../ivr-flows/src/index.ts';
 import {
   addCallEvent,
   addMissedCall,
@@ -190,20 +190,21 @@ export async function handleIncomingCall(ctx: AppContext, input: { callSid: stri
 const PLAIN_STEPS: ReadonlySet<string> = new Set(['say', 'pause', 'gather', 'hangup', 'outcome']);
 
 /**
- * The incoming-call webhook on its common path, in two round trips instead of nine: who the caller is (read
- * only), then one statement that claims the webhook and records the call, its events and the answer
- * (`recordIncomingCall`). The call's id is chosen here so the answer's URLs can be rendered first. A flow
- * whose first steps queue, transfer or start the voice bot returns undefined: the general path handles it.
+ * The incoming-call webhook on its common path, in one statement instead of nine round trips: it recognises the
+ * caller, claims the webhook and records the call, its `arrived` event and the answer (`recordIncomingCall`).
+ * The call's id is chosen here so the answer's URLs can be rendered first, which the caller's recognition cannot
+ * change: a blocked number writes nothing and takes the general path (its refusal), and whether the caller
+ * called in the last 24 hours changes only the recorded facts, since this path is taken only while no branch of
+ * the flow tests that. A flow whose first steps queue, transfer or start the voice bot returns undefined too.
  */
 async function recordIncomingCallAtOnce(ctx: AppContext, input: { callSid: string; from: string }): Promise<string | undefined> {
+  const flow = flowOf(ctx, 'hotline');
+  if (branchesOnFact(flow, 'repeatCaller')) return undefined;
   const phone = ctx.pii.protectPhone(input.from);
   const now = new Date();
-  const { blocked, repeat } = await recogniseCaller(ctx.db, phone.hash, now);
-  const flow = flowOf(ctx, 'hotline');
-  const { steps, state } = startCall(flow, { now: now.toISOString(), callerBlocked: blocked, repeatCaller: repeat, holiday: false });
+  const { steps, state } = startCall(flow, { now: now.toISOString(), callerBlocked: false, repeatCaller: false, holiday: false });
   if (!steps.every((s) => PLAIN_STEPS.has(s.kind))) return undefined;
   const id = randomUUID();
-  if (state.failure) ctx.logger.warn({ callId: id, flow: flow.id, failure: state.failure }, 'call flow fell back to an agent');
   // What applyFlowResult does for these steps, for a new call (ivr_seq 0 → 1).
   const seq = 1;
   const out: VoiceStep[] = [];
@@ -216,8 +217,7 @@ async function recordIncomingCallAtOnce(ctx: AppContext, input: { callSid: strin
     }
   }
   const twiml = render(ctx, out);
-  const events = [{ kind: 'arrived', data: { blocked, repeatCaller: repeat } }, ...(blocked ? [{ kind: 'refused_blocked', data: {} }] : [])];
-  const { claimed, recorded, replay } = await recordIncomingCall(
+  const { claimed, recorded, replay, blocked } = await recordIncomingCall(
     ctx.db,
     {
       id,
@@ -225,17 +225,16 @@ async function recordIncomingCallAtOnce(ctx: AppContext, input: { callSid: strin
       callerHash: phone.hash,
       callerEncrypted: phone.encrypted,
       callerMasked: phone.masked || '未知号码',
-      blocked,
-      repeatCaller: repeat,
       ivrFlow: flow.id,
       ivrState: state,
       ivrSeq: seq,
       language: state.language,
       offeredAt: now,
     },
-    events,
     twiml,
   );
+  if (blocked) return undefined;
+  if (state.failure) ctx.logger.warn({ callId: id, flow: flow.id, failure: state.failure }, 'call flow fell back to an agent');
   if (!claimed) return replay ?? EMPTY;
   return recorded ? twiml : render(ctx, [{ kind: 'hangup' }]);
 }
