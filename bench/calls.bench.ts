@@ -17,8 +17,9 @@
  * (b) Routing: 1,000 callers (carrier simulator, real IVR and queue) wait; 500 agents go available through
  *     the API with auto-answering handsets (tools/carrier-sim/agents.ts) and take every call; then 200 more
  *     calls (at most one per agent) arrive while agents are idle: 50 every 100 ms (a burst of 500 a second,
- *     which keeps both cores busy), or steadily BENCH_WAVE2_RATE a second when set (20 is 72,000 calls an hour). A supervisor stays signed in on a break, so
- *     waiting callers stay in the queue (with nobody signed in the wait loop offers them the voice bot). Per
+ *     which keeps both cores busy), or steadily BENCH_WAVE2_RATE a second when set (20 is 72,000 calls an
+ *     hour). A supervisor stays signed in on a break, so waiting callers stay in the queue (with nobody signed
+ *     in the wait loop offers them the voice bot). Per
  *     offer: offered_at − max(call queued, agent available), from the rows routing writes (offered_at is the
  *     reservation's own clock; "call queued" is the call's last entry into the queue). Goal p99 < 50 ms.
  *     Also printed: the time from the reservation until the agent's console hears of the offer (the commit,
