@@ -181,7 +181,7 @@ try {
     console.log(`(a) webhooks, ${WEBHOOK_CALLS} simulated calls × 2 signed webhooks (incoming + status), ${CONCURRENCY} at a time, ${ROUNDS} rounds`);
     console.log(`    bare Express, fixed TwiML:  ${rounds.map((r) => r.bare.rps.toFixed(0)).join(' / ')} req/s  ${summarise(bareRun.latencies)}`);
     console.log(`    platform webhooks:          ${rounds.map((r) => r.platform.rps.toFixed(0)).join(' / ')} req/s  ${summarise(platformRun.latencies)}  (${platformRun.failures} non-2xx)`);
-    console.log(`    → throughput ratio ${percentile(ratios, 0.5).toFixed(2)}, the median of ${ratios.map((r) => r.toFixed(2)).join(' / ')} (goal ≥ 0.5), platform p99 ${percentile(platformRun.latencies, 0.99).toFixed(1)} ms (goal < 20 ms)`);
+    console.log(`    → throughput ratio ${percentile(ratios, 0.5).toFixed(2)}, the median of ${ratios.map((r) => r.toFixed(2)).join(' / ')} (goal ≥ 0.5); closed-loop p99 ${percentile(platformRun.latencies, 0.99).toFixed(1)} ms (the p99 goal is the paced calls' below)`);
     // On a shared machine the req/s depend on what else runs; CPU per request does not (much).
     const cpuOf = (r: typeof bareRun) => r.cpu.node + r.cpu.postgres;
     console.log(
