@@ -325,8 +325,10 @@ export async function startOffer(ctx: AppContext, a: Assignment): Promise<void> 
       conferenceStatusCallback: voiceUrl(ctx, 'conference', { call: a.callId }),
     });
     await ctx.db.transaction().execute(async (trx) => {
-      await trx.updateTable('call_offers').set({ leg_sid: legSid }).where('id', '=', a.offerId).execute();
+      // The call's row before the offer's, the order every other use case locks them in (endOffer, accepting,
+      // signing out): the other order could deadlock with an offer ended while its dial was being stored.
       if (conferenceSid) await trx.updateTable('calls').set({ conference_sid: conferenceSid }).where('id', '=', a.callId).where('conference_sid', 'is', null).execute();
+      await trx.updateTable('call_offers').set({ leg_sid: legSid }).where('id', '=', a.offerId).execute();
     });
     await publishCallOffered(ctx, a.agentId, a.callId, a.offerId);
   } catch (error) {
