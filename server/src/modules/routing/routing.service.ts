@@ -31,7 +31,7 @@ import { startListener } from '../../platform/db/listen.ts';
 import { addJob } from '../../platform/jobs.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { AgentStateName } from '../../schema.ts';
-import { addCallEvent, lockCall, updateCall } from '../calls/calls.repository.ts';
+import { addCallEvent, lockCall, updateCall, type CallRow } from '../calls/calls.repository.ts';
 import { publishAgentState, publishCall, publishCallOffered, publishQueueChanged } from '../calls/calls.events.ts';
 import { agentIdentity, conferenceName, voiceUrl } from '../telephony/telephony.urls.ts';
 import { isWithinCallingHours } from './calling-hours.ts';
@@ -354,7 +354,7 @@ export async function endOffer(
     const call = await lockCall(trx, offer.call_id);
     const current = await trx.selectFrom('call_offers').selectAll().where('id', '=', offerId).forUpdate().executeTakeFirstOrThrow();
     if (current.status !== 'ringing') return undefined;
-    await trx.updateTable('call_offers').set({ status, ended_at: new Date(), reason: options.reason ?? null, dial_pending: false }).where('id', '=', offerId).execute();
+    const requeued = await closeRingingOffer(trx, call, { id: offerId, agentId: offer.agent_id }, status, options.reason ?? null);
     const agentState = await trx.selectFrom('agent_states').select(['state', 'call_id']).where('user_id', '=', offer.agent_id).executeTakeFirst();
     let change: StateChange | undefined;
     if (agentState?.state === 'ringing' && agentState.call_id === offer.call_id) {
@@ -363,19 +363,6 @@ export async function endOffer(
           ? await changeAgentState(trx, offer.agent_id, 'break', { reason: 'ring_no_answer' })
           : await changeAgentState(trx, offer.agent_id, 'available', { resetIdle: status === 'declined' });
     }
-    let requeued = false;
-    if (call && call.status === 'offering' && call.agent_id === offer.agent_id) {
-      await updateCall(trx, call.id, {
-        status: 'queued',
-        agent_id: null,
-        ...(status === 'failed' ? { offer_failures: call.offer_failures + 1 } : {}),
-      });
-      requeued = true;
-    } else if (call && call.status === 'talking' && call.target_agent_id === offer.agent_id) {
-      // A consult (warm transfer) the target did not take: the first agent keeps the call.
-      await updateCall(trx, call.id, { target_agent_id: null });
-    }
-    if (call) await addCallEvent(trx, call.id, `offer_${status}`, { agentId: offer.agent_id, offerId, reason: options.reason ?? null });
     return { offer, change, requeued };
   });
   if (!result) return false;
@@ -389,6 +376,35 @@ export async function endOffer(
     triggerRouting(ctx);
   }
   return true;
+}
+
+/**
+ * Closes a ringing offer with `status` in the caller's transaction (its call locked first): the call goes back
+ * in line with its original queued_at, or, for a consult (warm transfer) the target did not take, stays with
+ * the first agent; the call logs `offer_<status>`. True when the call went back to the queue. The offer's
+ * agent is the caller's to move (endOffer: break or available; signing out: offline).
+ */
+async function closeRingingOffer(
+  trx: Executor,
+  call: CallRow | undefined,
+  offer: { id: string; agentId: string },
+  status: 'no_answer' | 'declined' | 'failed' | 'canceled',
+  reason: string | null,
+): Promise<boolean> {
+  await trx.updateTable('call_offers').set({ status, ended_at: new Date(), reason, dial_pending: false }).where('id', '=', offer.id).execute();
+  let requeued = false;
+  if (call && call.status === 'offering' && call.agent_id === offer.agentId) {
+    await updateCall(trx, call.id, {
+      status: 'queued',
+      agent_id: null,
+      ...(status === 'failed' ? { offer_failures: call.offer_failures + 1 } : {}),
+    });
+    requeued = true;
+  } else if (call && call.status === 'talking' && call.target_agent_id === offer.agentId) {
+    await updateCall(trx, call.id, { target_agent_id: null });
+  }
+  if (call) await addCallEvent(trx, call.id, `offer_${status}`, { agentId: offer.agentId, offerId: offer.id, reason });
+  return requeued;
 }
 
 /** Ends an agent's wrap-up when its time is up (or at once when the agent says so). */
@@ -555,11 +571,8 @@ export async function signOffAgent(
   if (row.state === 'ringing' && call) {
     const offer = await trx.selectFrom('call_offers').select(['id', 'leg_sid']).where('call_id', '=', call.id).where('agent_id', '=', userId).where('status', '=', 'ringing').forUpdate().executeTakeFirst();
     if (offer) {
-      await trx.updateTable('call_offers').set({ status: 'declined', ended_at: new Date(), reason, dial_pending: false }).where('id', '=', offer.id).execute();
-      // As endOffer does for a decline: back in line with its queued_at, or a consult the first agent keeps.
-      if (call.status === 'offering' && call.agent_id === userId) await updateCall(trx, call.id, { status: 'queued', agent_id: null });
-      else if (call.status === 'talking' && call.target_agent_id === userId) await updateCall(trx, call.id, { target_agent_id: null });
-      await addCallEvent(trx, call.id, 'offer_declined', { agentId: userId, offerId: offer.id, reason });
+      // Given up as a decline, as endOffer would: back in line with its queued_at, or a consult the first agent keeps.
+      await closeRingingOffer(trx, call, { id: offer.id, agentId: userId }, 'declined', reason);
       declined = { offerId: offer.id, callId: call.id, legSid: offer.leg_sid };
     }
   }
