@@ -2,7 +2,7 @@
  * SQL of the calls module: call rows, their events, webhook idempotency, missed calls, voicemails and
  * recordings. Every function takes an executor so use cases run them inside their one transaction.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { createBatcher } from '../../platform/db/batch.ts';
 import { queryPrepared, type Executor } from '../../platform/db/database.ts';
 import type { CallsTable } from '../../schema.ts';
@@ -86,20 +86,29 @@ export async function listCallerTickets(db: Executor, callerHash: string, limit 
 }
 
 /**
- * What an incoming call needs to know about its caller, in the caller's transaction (the general path; the
- * common one recognises the caller inside `recordIncomingCall`): blocked, and whether the number called in the
- * 24 hours before `at`.
+ * What an incoming call needs to know about its caller: whether the number is blocked (`blocked`) and whether it
+ * called in the 24 hours before `at` (`repeat_caller`), as two columns of a select, for a caller hash and a
+ * moment given as SQL (bound values, or columns of a batch). One definition for both incoming paths.
+ *
+ * `offered_at + interval '0 s'` is no condition calls_offered_idx can serve, so the caller is always looked up in
+ * calls_caller_idx: on a young table (statistics from when it held a few hundred calls) the planner chose to
+ * walk every call of the last 24 hours by time, filtering on the caller, which grows with the day's calls.
+ */
+function callerRecognition(callerHash: RawBuilder<unknown>, at: RawBuilder<unknown>) {
+  return sql`exists (select 1 from blocked_numbers b where b.phone_hash = ${callerHash} and b.active) as blocked,
+             exists (select 1 from calls c where c.caller_hash = ${callerHash} and c.direction = 'inbound'
+                       and c.offered_at + interval '0 s' > ${at} - interval '24 hours' and c.offered_at + interval '0 s' < ${at}) as repeat_caller`;
+}
+
+/**
+ * The caller's recognition in the caller's transaction (the general path; the common one recognises the caller
+ * inside `recordIncomingCall`).
  */
 export async function recogniseCaller(trx: Executor, callerHash: string, at: Date): Promise<CallerRecognition> {
-  const { rows } = await sql<CallerRecognition>`
-    -- \`offered_at + interval '0 s'\` is no condition calls_offered_idx can serve, so the caller is always looked up
-    -- in calls_caller_idx: on a young table (statistics from when it held a few hundred calls) the planner chose
-    -- to walk every call of the last 24 hours by time, filtering on the caller, which grows with the day's calls.
-    select exists (select 1 from blocked_numbers where phone_hash = ${callerHash} and active = true) as blocked,
-           exists (select 1 from calls where caller_hash = ${callerHash} and direction = 'inbound'
-                     and offered_at + interval '0 s' > ${at}::timestamptz - interval '24 hours' and offered_at + interval '0 s' < ${at}::timestamptz) as repeat
+  const { rows } = await sql<{ blocked: boolean; repeat_caller: boolean }>`
+    select ${callerRecognition(sql`${callerHash}::text`, sql`${at}::timestamptz`)}
   `.execute(trx);
-  return { blocked: rows[0]?.blocked === true, repeat: rows[0]?.repeat === true };
+  return { blocked: rows[0]?.blocked === true, repeat: rows[0]?.repeat_caller === true };
 }
 
 export type CallerRecognition = { blocked: boolean; repeat: boolean };
@@ -215,11 +224,7 @@ async function recordIncomingCalls(db: Executor, writes: IncomingCallWrite[]): P
         as t(n int, id uuid, call_sid text, caller_hash text, caller_encrypted text, caller_masked text,
              ivr_flow text, ivr_state jsonb, ivr_seq int, language text, offered_at timestamptz, response text)
     ), input as (
-      -- The caller, as recogniseCaller sees them (the same index hint, see there).
-      select g.*,
-             exists (select 1 from blocked_numbers b where b.phone_hash = g.caller_hash and b.active) as blocked,
-             exists (select 1 from calls c where c.caller_hash = g.caller_hash and c.direction = 'inbound'
-                       and c.offered_at + interval '0 s' > g.offered_at - interval '24 hours' and c.offered_at + interval '0 s' < g.offered_at) as repeat_caller
+      select g.*, ${callerRecognition(sql.ref('g.caller_hash'), sql.ref('g.offered_at'))}
         from given g
     ), claim as (
       insert into webhook_events (call_sid, event, response)
