@@ -1,6 +1,7 @@
 /** Small helpers of the calls benchmark: percentiles, a fixed-width worker pool, polling, CPU use. */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 
 
 export function percentile(values: number[], q: number): number {
@@ -67,3 +68,16 @@ export function cpuSeconds(dataDir: string): { node: number; postgres: number } 
 
 /** USER_HZ: 100 on every Linux build this runs on. */
 const CLOCK_TICKS = 100;
+
+/**
+ * The two starts of part (b)'s measure, for an offer `o` of call `c` (joined as `calls c on c.id = o.call_id`):
+ * `s.at`, when its agent last became available, and `q.at`, when its call last entered the queue, both before
+ * the offer. "Entered the queue" is queued_at (its place in line, kept when a call comes back from the voice bot
+ * or after an offer that was not answered), or a later `queued` or `offer_…` event (its time is its
+ * transaction's start, a little early).
+ */
+export const offerWaitStarts = sql`
+  cross join lateral (select max(x.at) as at from agent_state_changes x
+                       where x.user_id = o.agent_id and x.to_state = 'available' and x.at <= o.offered_at) s
+  cross join lateral (select greatest(c.queued_at, max(e.at)) as at from call_events e
+                       where e.call_id = c.id and e.kind in ('queued', 'offer_no_answer', 'offer_declined', 'offer_failed') and e.at <= o.offered_at) q`;

@@ -50,7 +50,7 @@ import { createLogger } from '../server/src/platform/logger.ts';
 import { hashPassword } from '../server/src/modules/auth/index.ts';
 import { insertUser, replaceSkills } from '../server/src/modules/directory/index.ts';
 import { startSimAgents } from '../tools/carrier-sim/agents.ts';
-import { cpuSeconds, percentile, runConcurrently, summarise, waitUntil } from './calls-support.ts';
+import { cpuSeconds, offerWaitStarts, percentile, runConcurrently, summarise, waitUntil } from './calls-support.ts';
 import { startRoutingDiagnosis } from './routing-diagnosis.ts';
 
 const WEBHOOK_CALLS = Number(process.env.BENCH_WEBHOOK_CALLS ?? 3000);
@@ -298,18 +298,13 @@ try {
       return Number(rows[0]!.offers) >= wave2Calls || Date.now() - pendingAt > 5_000;
     }, 300_000);
 
-    // "Call queued" is when the call last entered the queue before the offer: queued_at is its place in line,
-    // kept when a call comes back (from the voice bot; after an offer that was not answered), so a later
-    // `queued` or `offer_…` event counts (its time is its transaction's start, a little early).
+    // Per offer: from the later of its two starts (offerWaitStarts: agent available, call last queued).
     const latencies = async (from: Date, to: Date) => {
       const { rows } = await sql<{ ms: number; agent_last: boolean }>`
         select extract(epoch from (o.offered_at - greatest(q.at, s.at))) * 1000 as ms, s.at > q.at as agent_last
           from call_offers o
           join calls c on c.id = o.call_id
-          cross join lateral (select max(x.at) as at from agent_state_changes x
-                               where x.user_id = o.agent_id and x.to_state = 'available' and x.at <= o.offered_at) s
-          cross join lateral (select greatest(c.queued_at, max(e.at)) as at from call_events e
-                               where e.call_id = c.id and e.kind in ('queued', 'offer_no_answer', 'offer_declined', 'offer_failed') and e.at <= o.offered_at) q
+          ${offerWaitStarts}
          where o.offered_at >= ${from} and o.offered_at < ${to}`.execute(db);
       return rows.map((r) => ({ ms: Number(r.ms), agentLast: r.agent_last }));
     };

@@ -8,7 +8,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
-import { percentile, summarise } from './calls-support.ts';
+import { offerWaitStarts, percentile, summarise } from './calls-support.ts';
 
 type Sample = { wait: string; query: string };
 
@@ -63,10 +63,7 @@ export async function startRoutingDiagnosis(databaseUrl: string) {
              p.ended_at as prev_ended, p.leg_ended as prev_leg_ended
         from call_offers o
         join calls c on c.id = o.call_id
-        cross join lateral (select max(x.at) as at from agent_state_changes x
-                             where x.user_id = o.agent_id and x.to_state = 'available' and x.at <= o.offered_at) s
-        cross join lateral (select greatest(c.queued_at, max(e.at)) as at from call_events e
-                             where e.call_id = c.id and e.kind in ('queued', 'offer_no_answer', 'offer_declined', 'offer_failed') and e.at <= o.offered_at) q
+        ${offerWaitStarts}
         left join lateral (select pc.ended_at, po.ended_at as leg_ended from call_offers po join calls pc on pc.id = po.call_id
                             where po.agent_id = o.agent_id and po.offered_at < o.offered_at and po.answered_at is not null
                             order by po.offered_at desc limit 1) p on true
@@ -88,10 +85,7 @@ export async function startRoutingDiagnosis(databaseUrl: string) {
              (select string_agg(x.from_state || '→' || x.to_state || '@' || to_char(x.at, 'MI:SS.MS'), ' ' order by x.id)
                 from agent_state_changes x where x.user_id = o.agent_id and x.at between s.at - interval '5 seconds' and o.offered_at) as states
         from call_offers o join calls c on c.id = o.call_id
-        cross join lateral (select max(x.at) as at from agent_state_changes x
-                             where x.user_id = o.agent_id and x.to_state = 'available' and x.at <= o.offered_at) s
-        cross join lateral (select greatest(c.queued_at, max(e.at)) as at from call_events e
-                             where e.call_id = c.id and e.kind in ('queued', 'offer_no_answer', 'offer_declined', 'offer_failed') and e.at <= o.offered_at) q
+        ${offerWaitStarts}
        where o.offered_at >= ${from} and o.offered_at < ${to} and s.at > q.at
        order by 1 desc limit 5`.execute(db);
     for (const w of worst) {
