@@ -113,11 +113,6 @@ export async function recogniseCaller(trx: Executor, callerHash: string, at: Dat
 
 export type CallerRecognition = { blocked: boolean; repeat: boolean };
 
-export async function isBlocked(db: Executor, callerHash: string): Promise<boolean> {
-  const row = await db.selectFrom('blocked_numbers').select('phone_hash').where('phone_hash', '=', callerHash).where('active', '=', true).executeTakeFirst();
-  return row !== undefined;
-}
-
 /** Puts a missed call on the callback list once (a retried webhook cannot add it twice). */
 export async function addMissedCall(trx: Executor, call: CallRow, reason: 'abandoned' | 'callback_requested' | 'voicemail' | 'failed'): Promise<void> {
   await trx
