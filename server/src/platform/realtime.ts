@@ -78,16 +78,16 @@ export function createRealtime(options: { httpServer: HttpServer; pool: pg.Pool;
   // socket.io encodes an event before it looks for the room's sockets: with nobody in the room here and no
   // other server process to tell, there is nothing to encode (a call ending while no console is open).
   const adapter = io.of('/').adapter as unknown as ClusterAdapterInternals & { rooms: Map<string, Set<string>> };
+  const reachable = (room: string) => adapter.rooms.has(room) || adapter.nodesMap.size > 0;
   const emit = (room: string, event: string, payload: unknown) => {
-    if (!adapter.rooms.has(room) && adapter.nodesMap.size === 0) return;
-    io.to(room).emit(event, payload);
+    if (reachable(room)) io.to(room).emit(event, payload);
   };
   return {
     io,
     toUser: (id, event, payload) => emit(rooms.user(id), event, payload),
     toRole: (role, event, payload) => emit(rooms.role(role), event, payload),
     toDepartment: (id, event, payload) => emit(rooms.department(id), event, payload),
-    canReachRole: (role) => adapter.rooms.has(rooms.role(role)) || adapter.nodesMap.size > 0,
+    canReachRole: (role) => reachable(rooms.role(role)),
     close: () =>
       new Promise<void>((resolve) => {
         // io.close() also closes the HTTP server it is attached to; the caller closes that separately.
