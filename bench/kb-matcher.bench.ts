@@ -93,8 +93,8 @@ function reportAccuracy(): void {
   console.log(runEval('linear', [process.execPath, join(root, 'knowledge-base/src/cli.ts'), 'match', '--model', 'linear', '--kb']));
   console.log(runEval('baseline', [process.execPath, join(root, 'bench/kb-baseline-cli.ts'), 'match', '--kb']));
   // The engine's constants are fitted on this same file, so its line above is in-sample. The figures that
-  // count are the held-out ones the fitting tool measured (each half of the entries scored by a model fitted
-  // on the other half) and wrote next to the constants.
+  // count are the held-out ones the fitting tool measured (each fold of the entries scored by a model fitted
+  // on the other folds) and wrote next to the constants.
   const heldOut = CALIBRATION.heldOut;
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const mean = (pick: (f: (typeof heldOut)[number]) => number): number => heldOut.reduce((a, f) => a + pick(f), 0) / Math.max(heldOut.length, 1);
@@ -102,7 +102,7 @@ function reportAccuracy(): void {
   console.log('         linear "related" score keeps free text in the suggest band); linear = --model linear, the earlier default');
   console.log('         (held out 66.7% right decisions, top-1 52.8%, see calibration-linear.ts).');
   console.log('Both lines are in-sample: the shipped constants (and the engine\'s leftover counts) are fitted on all of dev.tsv; quote the held-out figures below.');
-  console.log('Engine held out (2-fold by entry, each fold scored by trees, leftover counts, confidence and thresholds fitted on the other fold, guards applied):');
+  console.log(`Engine held out (${heldOut.length}-fold by entry, each fold scored by trees, leftover counts, confidence and thresholds fitted on the other folds, guards applied):`);
   heldOut.forEach((f, i) => {
     console.log(`  fold ${i}: right decisions ${pct(f.rightDecisions)} (top-1 ${pct(f.top1)}, recall@5 ${pct(f.recall5)}, handoff on look-alikes ${pct(f.handoff)})`);
   });

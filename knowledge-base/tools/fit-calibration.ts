@@ -21,7 +21,7 @@
  * The features are general properties of two questions, so the trees hold no particular pair. Honest
  * figures come from 2-fold cross-validation grouped by entry (fit on one half of the entries' queries,
  * score the other half, then swap); both folds are printed and written beside the constants, which are then
- * fitted on all pairs. Knobs for experiments: KB_TREES, KB_TREE_DEPTH, KB_LEARNING_RATE, KB_MIN_LEAF,
+ * fitted on all pairs. Knobs for experiments: KB_FOLDS (default 2), KB_TREES, KB_TREE_DEPTH, KB_LEARNING_RATE, KB_MIN_LEAF,
  * KB_TRAIN_DEPTH, KB_RERANK_DEPTH, KB_RETRIEVAL_FLOOR.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -64,6 +64,8 @@ interface Model {
 }
 
 const LONE_MARGIN = 6;
+// Folds of the cross-validation, grouped by entry.
+const FOLDS = Number(process.env.KB_FOLDS ?? 2);
 // Inner groups for the leftover features of training rows: each group's rows read odds counted on the other
 // groups' pairs, so the trees learn how much the odds say about a pair they were not counted on.
 const INNER_GROUPS = 4;
@@ -328,13 +330,13 @@ function main(): void {
     if (label.trim() === '1') gold.add(idOf.get(q1) as string);
     if (idOf.has(q2)) gold.add(idOf.get(q2) as string);
     const entryNumber = Number((idOf.get(q1) as string).slice(1));
-    const group = entryNumber % 2;
+    const group = entryNumber % FOLDS;
     // Rows in retrieval order: which rows train the pair model must not depend on the weights being fitted.
     const inspected = matcher.inspect(q2).sort((a, b) => b.retrievalScore - a.retrievalScore || (a.id < b.id ? -1 : 1));
     const side = sideOf(q2);
     return {
       group,
-      inner: Math.floor(entryNumber / 2) % INNER_GROUPS,
+      inner: Math.floor(entryNumber / FOLDS) % INNER_GROUPS,
       gold,
       rows: inspected.map((c) => ({ id: c.id, features: c.features, mayAnswer: c.mayAnswer })),
       pair: { a: sideOf(q1, 2000), b: side, same: label.trim() === '1' },
@@ -346,17 +348,17 @@ function main(): void {
   const answerable = queries.filter((q) => q.gold.size > 0).length;
   console.log(`features for ${queries.length} queries in ${((performance.now() - started) / 1000).toFixed(1)} s; gold in re-rank set ${pct(retrievedGold / answerable)}`);
 
-  const folds = [0, 1].map((g) => {
+  const folds = Array.from({ length: FOLDS }, (_, g) => g).map((g) => {
     const { training, counts } = prepareTraining(queries.filter((q) => q.group !== g));
     const model = fitModel(training);
     const odds = oddsFromCounts(counts);
     return evaluate(model, withLeftovers(queries.filter((q) => q.group === g), () => odds));
   });
-  const mean = (k: string): number => ((folds[0]?.[k] ?? 0) + (folds[1]?.[k] ?? 0)) / 2;
+  const mean = (k: string): number => folds.reduce((sum, f) => sum + (f[k] ?? 0), 0) / folds.length;
   folds.forEach((f, g) => {
-    console.log(`  fold ${g} held out (fitted on fold ${1 - g}): right decisions ${pct(f.rightDecisions)}, top-1 ${pct(f.top1)}, recall@5 ${pct(f.recall5)}, handoff ${pct(f.handoff)}`);
+    console.log(`  fold ${g} held out (fitted on the others): right decisions ${pct(f.rightDecisions)}, top-1 ${pct(f.top1)}, recall@5 ${pct(f.recall5)}, handoff ${pct(f.handoff)}`);
   });
-  console.log(`2-fold cross-validated: right decisions ${pct(mean('rightDecisions'))}, top-1 ${pct(mean('top1'))}, recall@5 ${pct(mean('recall5'))}, handoff on look-alikes ${pct(mean('handoff'))}`);
+  console.log(`${FOLDS}-fold cross-validated: right decisions ${pct(mean('rightDecisions'))}, top-1 ${pct(mean('top1'))}, recall@5 ${pct(mean('recall5'))}, handoff on look-alikes ${pct(mean('handoff'))}`);
 
   const { training, counts } = prepareTraining(queries);
   const model = fitModel(training);
@@ -372,16 +374,16 @@ function main(): void {
     const round = (xs: readonly number[], digits = 4): string => `[${xs.map((x) => Number(x.toFixed(digits))).join(', ')}]`;
     // Thresholds keep full precision: a rounded threshold would send rows that sat on it down the other branch.
     const exact = (xs: readonly number[]): string => `[${xs.join(', ')}]`;
-    const heldOut = (f: Record<string, number> | undefined): string =>
-      `{ rightDecisions: ${Number((f?.rightDecisions ?? 0).toFixed(4))}, top1: ${Number((f?.top1 ?? 0).toFixed(4))}, recall5: ${Number((f?.recall5 ?? 0).toFixed(4))}, handoff: ${Number((f?.handoff ?? 0).toFixed(4))} }`;
+    const heldOut = (f: Record<string, number>): string =>
+      `{ rightDecisions: ${Number((f.rightDecisions ?? 0).toFixed(4))}, top1: ${Number((f.top1 ?? 0).toFixed(4))}, recall5: ${Number((f.recall5 ?? 0).toFixed(4))}, handoff: ${Number((f.handoff ?? 0).toFixed(4))} }`;
     const target = fileURLToPath(new URL('../src/calibration.ts', import.meta.url));
     writeFileSync(
       target,
       `/**
  * Fitted constants of the scorer. Written by knowledge-base/tools/fit-calibration.ts (see that file for how
  * they are fitted) on ${path.split('/').slice(-2).join('/')}; hand edits are overwritten.
- * Held out (2-fold by entry, each fold scored by a model fitted on the other): right decisions
- * ${pct(folds[0]?.rightDecisions)} / ${pct(folds[1]?.rightDecisions)}, top-1 ${pct(folds[0]?.top1)} / ${pct(folds[1]?.top1)}, recall@5 ${pct(folds[0]?.recall5)} / ${pct(folds[1]?.recall5)}.
+ * Held out (${FOLDS}-fold by entry, each fold scored by a model fitted on the others): right decisions
+ * ${folds.map((f) => pct(f.rightDecisions)).join(' / ')}, top-1 ${folds.map((f) => pct(f.top1)).join(' / ')}, recall@5 ${folds.map((f) => pct(f.recall5)).join(' / ')}.
  * The constants below are fitted on all pairs; in-sample they give right decisions ${pct(all.rightDecisions)}.
  */
 import type { BoostedTrees } from './boosted-trees.ts';
@@ -407,7 +409,7 @@ export const CALIBRATION = {
   /** Confidence at or above which the bot suggests (below it hands off to a human). */
   suggestAt: ${model.suggestAt},
   /** Figures on held-out pairs, per fold: what the bench reports as the honest ones. */
-  heldOut: [${heldOut(folds[0])}, ${heldOut(folds[1])}],
+  heldOut: [${folds.map(heldOut).join(', ')}],
 } as const;
 `,
     );
