@@ -44,6 +44,7 @@ export const settingDocs: Record<string, { zh: string; en: string }> = {
   ACD_OVERFLOW_SECONDS: { zh: '大于 0 的秒数', en: 'a number of seconds above 0' },
   ACD_WRAP_UP_SECONDS: { zh: '不小于 0 的秒数', en: 'a number of seconds, 0 or more' },
   ACD_SWEEP_SECONDS: { zh: '大于 0 的秒数', en: 'a number of seconds above 0' },
+  ACD_CONSOLE_GRACE_SECONDS: { zh: '1–3600 的秒数', en: 'a number of seconds from 1 to 3600' },
   CALL_STALE_SECONDS: { zh: '不小于 1 的秒数', en: 'a number of seconds, 1 or more' },
   CALLBACK_HOURS: { zh: '回拨时段，如 08:00-20:00', en: 'calling hours such as 08:00-20:00' },
 };
@@ -120,6 +121,8 @@ const EnvSchema = z.object({
   ACD_OVERFLOW_SECONDS: z.coerce.number().positive().max(3600).default(60),
   ACD_WRAP_UP_SECONDS: z.coerce.number().min(0).max(600).default(15),
   ACD_SWEEP_SECONDS: z.coerce.number().positive().max(300).default(5),
+  /** An agent whose every console has been closed this long is taken off the phone queue. */
+  ACD_CONSOLE_GRACE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   /** Open calls older than this are checked with the carrier (a lost final status callback). */
   CALL_STALE_SECONDS: z.coerce.number().min(1).max(86_400).default(600),
   CALLBACK_HOURS: z
@@ -175,6 +178,8 @@ export type Config = {
     overflowSeconds: number;
     wrapUpSeconds: number;
     sweepSeconds: number;
+    /** An agent with no console open anywhere for this long is signed off the phone queue (a page reload or a network blip is shorter). */
+    consoleGraceSeconds: number;
     /** Calls open longer than this are checked with the carrier, in case their final status was lost. */
     staleCallSeconds: number;
     /** 漏接回拨 only between these clock times, in `timezone`. */
@@ -230,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       overflowSeconds: e.ACD_OVERFLOW_SECONDS,
       wrapUpSeconds: e.ACD_WRAP_UP_SECONDS,
       sweepSeconds: e.ACD_SWEEP_SECONDS,
+      consoleGraceSeconds: e.ACD_CONSOLE_GRACE_SECONDS,
       staleCallSeconds: e.CALL_STALE_SECONDS,
       callbackHours: { from: e.CALLBACK_HOURS.slice(0, 5), to: e.CALLBACK_HOURS.slice(6) },
     },

@@ -138,7 +138,18 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
       const server = http.createServer(app);
       // Keep-alive sockets must not hold a shutdown open for long.
       server.keepAliveTimeout = 5_000;
-      const io = createRealtime({ httpServer: server, pool, authenticate, logger });
+      const io = createRealtime({
+        httpServer: server,
+        pool,
+        authenticate,
+        logger,
+        whenUserLeaves: {
+          afterMs: config.calls.consoleGraceSeconds * 1000,
+          run: async (user) => {
+            for (const m of platformModules) await m.consolesClosed?.(ctx, user);
+          },
+        },
+      });
       ctx.publish = io;
       teardown.unshift(async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

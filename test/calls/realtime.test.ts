@@ -1,13 +1,15 @@
 /**
  * Console pushes across server processes. Two socket.io servers (two "processes": separate pools, HTTP
  * servers and adapters) share one database: an event published in one reaches a console connected to the
- * other; a server alone delivers to its own consoles without a NOTIFY per event.
+ * other; a server alone delivers to its own consoles without a NOTIFY per event. A user whose last console
+ * closed is reported once no process has one of theirs for the grace period, and not when one came back on
+ * the other process.
  */
 import http from 'node:http';
 import { expect } from 'chai';
 import type pg from 'pg';
 import { io as connectSocket, type Socket } from 'socket.io-client';
-import { createRealtime, type Realtime } from '../../server/src/platform/realtime.ts';
+import { createRealtime, type Realtime, type WhenUserLeaves } from '../../server/src/platform/realtime.ts';
 import { createLogger } from '../../server/src/platform/logger.ts';
 import { createPool } from '../../server/src/platform/db/database.ts';
 import type { UserActor } from '../../server/src/platform/actor.ts';
@@ -30,7 +32,7 @@ const supervisor: UserActor = {
 };
 
 /** One server "process"; counts the broadcast NOTIFYs its pool sends. */
-async function startNode(databaseUrl: string): Promise<Node> {
+async function startNode(databaseUrl: string, whenUserLeaves?: WhenUserLeaves): Promise<Node> {
   // The adapter's LISTEN connection outlives the test (the cluster closes it): its error is expected.
   const pool = createPool(databaseUrl, 4, () => undefined);
   let notifies = 0;
@@ -42,7 +44,7 @@ async function startNode(databaseUrl: string): Promise<Node> {
     return query(...args);
   };
   const server = http.createServer();
-  const realtime = createRealtime({ httpServer: server, pool, authenticate: async () => supervisor, logger: createLogger('silent') });
+  const realtime = createRealtime({ httpServer: server, pool, authenticate: async () => supervisor, logger: createLogger('silent'), ...(whenUserLeaves ? { whenUserLeaves } : {}) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, pool, realtime, url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, notifies: () => notifies };
 }
@@ -108,5 +110,35 @@ describe('real-time pushes across server processes', function () {
     expect(gotA).to.have.length(20);
     // Batched: the twenty broadcasts of one tick went out in fewer statements than events.
     expect(a.notifies()).to.be.greaterThan(0).and.lessThan(20);
+  });
+
+  it('reports a user gone only when no process has a console of theirs for the grace period', async () => {
+    const left: string[] = [];
+    const grace: WhenUserLeaves = { afterMs: 400, run: async (user) => void left.push(`${user.id}`) };
+    const a = await startNode(databaseUrl, grace);
+    const b = await startNode(databaseUrl, grace);
+    started.push(a, b);
+    const nodesOf = (n: Node) => (n.realtime.io.of('/').adapter as unknown as { nodesMap: Map<string, number> }).nodesMap.size;
+    await waitFor('each process to see the other', async () => nodesOf(a) === 1 && nodesOf(b) === 1);
+
+    // A reload that lands on the other process: A's check finds the console on B, so nobody is reported.
+    const first = await connect(a);
+    first.close();
+    const second = await connect(b);
+    sockets.push(second);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(left).to.deep.equal([]);
+
+    // Two tabs on one process: closing one is not leaving.
+    const third = await connect(b);
+    third.close();
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(left).to.deep.equal([]);
+
+    // The last console closes and none comes back: reported once, by the process it was on.
+    second.close();
+    await waitFor('the user to be reported gone', async () => left.length === 1, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(left).to.deep.equal([supervisor.id]);
   });
 });

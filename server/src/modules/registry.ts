@@ -4,11 +4,12 @@
  */
 import type { Router } from 'express';
 import type { AppContext } from '../context.ts';
+import type { UserActor } from '../platform/actor.ts';
 import type { RouteSpec } from '../platform/http/route.ts';
 import type { JobDefinition } from '../platform/jobs.ts';
 import { auditRoutes } from './audit/index.ts';
 import { authJobs, authRoutes, onSessionEnded } from './auth/index.ts';
-import { signOffAgent } from './routing/routing.service.ts';
+import { signOffAgent, signOffAgentWhoLeft } from './routing/routing.service.ts';
 import { authSchedule } from './auth/auth.jobs.ts';
 import { directoryRoutes } from './directory/index.ts';
 import { ticketJobs, ticketRoutes } from './tickets/index.ts';
@@ -35,6 +36,11 @@ export type PlatformModule = {
    * function, run at shutdown before the database pool closes (e.g. a dedicated LISTEN connection).
    */
   start?(ctx: AppContext, runtime: { databaseUrl: string }): Promise<void | (() => Promise<void>)>;
+  /**
+   * Runs when a user has had no console open in any server process for calls.consoleGraceSeconds: the tab,
+   * browser or network is gone, not reloading.
+   */
+  consolesClosed?(ctx: AppContext, user: UserActor): Promise<void>;
 };
 
 export const platformModules: PlatformModule[] = [
@@ -44,7 +50,8 @@ export const platformModules: PlatformModule[] = [
   { name: 'tickets', routes: ticketRoutes, jobs: ticketJobs },
   callsModule,
   // Ending a sign-in takes the agent off the phone queue in its transaction: auth (the spine) cannot import routing.
-  { name: 'agent-sign-off', start: async (ctx) => onSessionEnded(ctx, signOffAgent) },
+  // So does closing every console: calls must not ring a desk nobody sits at.
+  { name: 'agent-sign-off', start: async (ctx) => onSessionEnded(ctx, signOffAgent), consolesClosed: signOffAgentWhoLeft },
   knowledgeModule,
   chatModule,
   surveysModule,

@@ -10,6 +10,10 @@
  * protocol: local sockets get the event at once, and the NOTIFYs of one tick go out as one statement — or
  * not at all while the adapter's heartbeats show no other server process (it learns of a new one from that
  * process's first heartbeat, sent when its socket.io server is created, before any console can connect to it).
+ *
+ * It also tells when a user has left: their last console closed (tab, browser or network gone) and none of
+ * theirs came back, in any server process, within a grace period (`whenUserLeaves`). A reload or a short
+ * network drop reconnects well within it.
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
@@ -41,8 +45,17 @@ export type Publisher = {
 
 export type Realtime = Publisher & { io: Server; close(): Promise<void> };
 
-export function createRealtime(options: { httpServer: HttpServer; pool: pg.Pool; authenticate: Authenticate; logger: Logger }): Realtime {
-  const { logger } = options;
+/** Called once a user has had no console connected to any server process for `afterMs`. */
+export type WhenUserLeaves = { afterMs: number; run(actor: UserActor): Promise<void> };
+
+export function createRealtime(options: {
+  httpServer: HttpServer;
+  pool: pg.Pool;
+  authenticate: Authenticate;
+  logger: Logger;
+  whenUserLeaves?: WhenUserLeaves;
+}): Realtime {
+  const { logger, whenUserLeaves } = options;
   const io = new Server(options.httpServer, {
     serveClient: false,
     cors: { origin: false },
@@ -69,15 +82,20 @@ export function createRealtime(options: { httpServer: HttpServer; pool: pg.Pool;
     }
   });
 
-  io.on('connection', (socket: Socket) => {
-    const actor = socket.data.actor as UserActor;
-    void socket.join([rooms.user(actor.id), rooms.role(actor.role), ...(actor.departmentId ? [rooms.department(actor.departmentId)] : [])]);
-    socket.emit('session.ready', { userId: actor.id });
-  });
-
   // socket.io encodes an event before it looks for the room's sockets: with nobody in the room here and no
   // other server process to tell, there is nothing to encode (a call ending while no console is open).
   const adapter = io.of('/').adapter as unknown as ClusterAdapterInternals & { rooms: Map<string, Set<string>> };
+  const leaving = watchLeavingUsers(io, adapter, whenUserLeaves, logger);
+
+  io.on('connection', (socket: Socket) => {
+    const actor = socket.data.actor as UserActor;
+    void socket.join([rooms.user(actor.id), rooms.role(actor.role), ...(actor.departmentId ? [rooms.department(actor.departmentId)] : [])]);
+    leaving.returned(actor);
+    // By 'disconnect' the socket has left its rooms: an empty user room here means no other tab of theirs is open here.
+    socket.on('disconnect', () => leaving.closed(actor));
+    socket.emit('session.ready', { userId: actor.id });
+  });
+
   const reachable = (room: string) => adapter.rooms.has(room) || adapter.nodesMap.size > 0;
   const emit = (room: string, event: string, payload: unknown) => {
     if (reachable(room)) io.to(room).emit(event, payload);
@@ -90,11 +108,52 @@ export function createRealtime(options: { httpServer: HttpServer; pool: pg.Pool;
     canReachRole: (role) => reachable(rooms.role(role)),
     close: () =>
       new Promise<void>((resolve) => {
+        // The consoles this process drops now reconnect to another one (or to it again once it restarts).
+        leaving.stop();
         // io.close() also closes the HTTP server it is attached to; the caller closes that separately.
         io.disconnectSockets(true);
         void (io.of('/').adapter as { close?: () => Promise<void> | void }).close?.();
         resolve();
       }),
+  };
+}
+
+/**
+ * Timers for users whose last console here closed. When one runs out and the user has no console here, the
+ * check goes to every server process (fetchSockets through the adapter); only when none has one does
+ * `whenUserLeaves` run. If a process does not answer the check, nothing is done (the user may be on it).
+ */
+function watchLeavingUsers(io: Server, adapter: { rooms: Map<string, Set<string>> }, whenUserLeaves: WhenUserLeaves | undefined, logger: Logger) {
+  const timers = new Map<string, NodeJS.Timeout>();
+  let stopped = false;
+  const check = async (actor: UserActor) => {
+    timers.delete(actor.id);
+    const room = rooms.user(actor.id);
+    if (stopped || adapter.rooms.has(room)) return;
+    try {
+      if ((await io.in(room).fetchSockets()).length > 0 || stopped) return;
+      await whenUserLeaves!.run(actor);
+    } catch (err) {
+      logger.warn({ err, userId: actor.id }, 'could not act on a user whose consoles all closed');
+    }
+  };
+  return {
+    closed(actor: UserActor): void {
+      if (!whenUserLeaves || stopped || adapter.rooms.has(rooms.user(actor.id))) return;
+      clearTimeout(timers.get(actor.id));
+      const timer = setTimeout(() => void check(actor), whenUserLeaves.afterMs);
+      timer.unref();
+      timers.set(actor.id, timer);
+    },
+    returned(actor: UserActor): void {
+      clearTimeout(timers.get(actor.id));
+      timers.delete(actor.id);
+    },
+    stop(): void {
+      stopped = true;
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
   };
 }
 

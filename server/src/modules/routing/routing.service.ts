@@ -25,7 +25,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import type pg from 'pg';
 import type { AppContext } from '../../context.ts';
-import type { UserActor } from '../../platform/actor.ts';
+import { systemActor, type UserActor } from '../../platform/actor.ts';
+import { recordAudit } from '../../platform/audit.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { startListener } from '../../platform/db/listen.ts';
 import { addJob } from '../../platform/jobs.ts';
@@ -592,6 +593,24 @@ export async function signOffAgent(
       if (declined.legSid) await ctx.ports.telephony?.hangupCall(declined.legSid);
     },
   };
+}
+
+/**
+ * Every console of the agent has been closed for the grace period (calls.consoleGraceSeconds): nobody is at
+ * the desk, so the agent leaves the phone queue as at a sign-out (signOffAgent: a ringing call goes to the next
+ * agent keeping its place, a call in progress goes on), with `console_closed` as the reason and an audit row,
+ * in one transaction. The sign-in stays valid: the console, opened again, shows the agent offline.
+ */
+export async function signOffAgentWhoLeft(ctx: AppContext, agent: Pick<UserActor, 'id'>): Promise<void> {
+  const routing = systemActor('routing');
+  const ended = await ctx.db.transaction().execute(async (trx) => {
+    const signedOff = await signOffAgent(ctx, trx, { userId: agent.id, reason: 'console_closed', actor: routing });
+    if (signedOff) {
+      await recordAudit(trx, routing, { action: 'agent.consoles_closed', entity: 'user', entityId: agent.id, data: signedOff.audit });
+    }
+    return signedOff;
+  });
+  await ended?.afterCommit();
 }
 
 export { publishCall };
