@@ -2,7 +2,8 @@
  * The calls side of the console in a real browser, against the whole platform in simulator mode: an agent
  * goes available, a simulated call rings in the docked softphone with the screen pop, the agent answers,
  * hangs up and files the wrap-up code, while a supervisor's wallboard follows live; then a citizen dials from
- * the console's caller phone, presses a key at the desk menu and reaches the same agent.
+ * the console's caller phone, presses a key at the desk menu and reaches the same agent. An agent who closes
+ * the browser leaves the phone queue, and the console says why when opened again.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,8 @@ describe('calls in the agent console (browser)', function () {
       ACD_RING_TIMEOUT_SECONDS: '30',
       ACD_SWEEP_SECONDS: '1',
       CALLBACK_HOURS: '00:00-24:00',
+      // A closed browser takes its agent off the queue after 2 s (no test here reloads a page).
+      ACD_CONSOLE_GRACE_SECONDS: '2',
     });
     // What `npm start` does outside tests: tell the caller phone where the simulator listens.
     writeFileSync(path.join(dataDir, 'carrier-sim.json'), JSON.stringify({ url: platform.carrierSim!.url }));
@@ -183,6 +186,32 @@ describe('calls in the agent console (browser)', function () {
     await agent.getByTestId('wrap-up-dialog').waitFor({ timeout: 10_000 });
     const ended = await platform.ctx.db.selectFrom('calls').select(['status', 'outcome']).where('id', '=', callId!).executeTakeFirstOrThrow();
     expect(ended).to.deep.equal({ status: 'ended', outcome: 'answered' });
+    expect(pageErrors).to.deep.equal([]);
+  });
+
+  it('an agent who closes the browser leaves the phone queue, and the console says why when opened again', async () => {
+    const agentId = await userId('agent3');
+    const stateOf = () => platform.ctx.db.selectFrom('agent_states').select(['state', 'reason']).where('user_id', '=', agentId).executeTakeFirstOrThrow();
+    const first = await signedIn('agent3');
+    await first.getByTestId('softphone-toggle').click();
+    await first.getByTestId('state-available').click();
+    await first.waitForSelector('[data-testid="softphone-state"][data-state="available"]');
+    await first.context().close();
+
+    const deadline = Date.now() + 15_000;
+    while ((await stateOf()).state !== 'offline') {
+      if (Date.now() > deadline) throw new Error(`agent3 still ${JSON.stringify(await stateOf())} after closing the browser`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(await stateOf()).to.deep.equal({ state: 'offline', reason: 'console_closed' });
+
+    const again = await signedIn('agent3');
+    await again.getByTestId('softphone-dock').waitFor();
+    expect(await attr(again, 'softphone-state', 'data-state')).to.equal('offline');
+    await again.getByTestId('softphone-toggle').click();
+    const notice = again.getByTestId('softphone-offline-reason');
+    await notice.waitFor();
+    expect(await notice.textContent()).to.equal('控制台断开过久，已自动离线');
     expect(pageErrors).to.deep.equal([]);
   });
 });

@@ -64,6 +64,7 @@ export const callsEn: Messages['calls'] = {
     breakReason: 'Break reason',
     breakConfirm: 'Start break',
     stateSince: 'for {{time}}',
+    consoleClosed: 'Set offline: the console was closed too long',
     simulatorMode: 'Simulator softphone',
     twilioMode: 'Browser softphone',
     twilioReady: 'Softphone ready',

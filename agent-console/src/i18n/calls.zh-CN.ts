@@ -62,6 +62,7 @@ export const callsZh = {
     breakReason: '小休原因',
     breakConfirm: '开始小休',
     stateSince: '已持续 {{time}}',
+    consoleClosed: '控制台断开过久，已自动离线',
     simulatorMode: '模拟器软电话',
     twilioMode: '浏览器软电话',
     twilioReady: '软电话已就绪',

@@ -201,6 +201,12 @@ function StateSwitcher({ phone, now }: { phone: Softphone; now: number }) {
             {t(`calls.breakReasons.${agent.reason}`, { defaultValue: agent.reason })} · {t('calls.softphone.stateSince', { time: formatDuration(secondsSince(agent.since, now)) })}
           </Typography.Text>
         ) : null}
+        {agent?.reason === 'console_closed' && current === 'offline' ? (
+          // Taken off the queue while no console of theirs was open (ACD_CONSOLE_GRACE_SECONDS): say why it is not 示闲 any more.
+          <Typography.Text type="warning" style={{ fontSize: 12 }} data-testid="softphone-offline-reason">
+            {t('calls.softphone.consoleClosed')}
+          </Typography.Text>
+        ) : null}
       </Flex>
       <Spin spinning={busy} size="small">
         <Segmented
