@@ -6,6 +6,8 @@
  *    for the baseline CLI (MiniSearch over jieba tokens with a token-overlap threshold). Those lines are
  *    in-sample (the shipped constants are fitted on all of dev.tsv); the held-out figures that count (2-fold
  *    by entry, written by knowledge-base/tools/fit-calibration.ts next to the constants) follow, per fold.
+ *    Then what the bot does with citizens' own phrasings of the sample content's questions
+ *    (knowledge-base/eval/citizen-questions.jsonl, never used to fit anything; knowledge-base/src/content-eval.ts).
  * 2. Speed: a 10,000-entry knowledge base built deterministically from the LCQMC questions (the first
  *    10,000 distinct question texts in file order); the other questions are the queries. Prints queries/s,
  *    p99 latency, index build time and heap growth for both, with ratios. Goals (for reading, not asserted):
@@ -23,10 +25,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { createMatcher } from '../knowledge-base/src/index.ts';
+import { createMatcher, parseKnowledgeLines } from '../knowledge-base/src/index.ts';
+import { describeContentEvaluation, evaluateContent, parseCitizenQuestions } from '../knowledge-base/src/content-eval.ts';
 import { CALIBRATION } from '../knowledge-base/src/calibration.ts';
 import { createBaseline } from './kb-baseline.ts';
 
@@ -107,6 +110,14 @@ function reportAccuracy(): void {
     console.log(`  fold ${i}: right decisions ${pct(f.rightDecisions)} (top-1 ${pct(f.top1)}, recall@5 ${pct(f.recall5)}, handoff on look-alikes ${pct(f.handoff)})`);
   });
   console.log(`  mean:   right decisions ${pct(mean((f) => f.rightDecisions))} (top-1 ${pct(mean((f) => f.top1))}, recall@5 ${pct(mean((f) => f.recall5))}); goals 80% / 75% / 99%`);
+
+  const contentDir = join(root, 'knowledge-base/content');
+  const entries = readdirSync(contentDir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) => parseKnowledgeLines(readFileSync(join(contentDir, f), 'utf8'), f));
+  const questions = parseCitizenQuestions(readFileSync(join(root, 'knowledge-base/eval/citizen-questions.jsonl'), 'utf8'));
+  console.log(`\n== the sample content (${entries.length} entries): citizens' own phrasings, knowledge-base/eval/citizen-questions.jsonl ==`);
+  console.log(describeContentEvaluation(evaluateContent(createMatcher(entries), questions)));
 }
 
 const pairs = readFileSync(devPath, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t'));
