@@ -18,6 +18,7 @@ import type { KnowledgeEntry } from './entry.ts';
 import { FEATURE_NAMES, describePair, hasEverySound, lookupTokenId, prepareText, weighQuery } from './features.ts';
 import type { PreparedText, QueryWeights, Weights } from './features.ts';
 import { MAX_TEXT_CHARS, normaliseText } from './normalise.ts';
+import { OFFER_CALIBRATION } from './calibration-offer.ts';
 
 /** What the bot should do with a question. */
 export type MatchOutcome = 'answer' | 'suggest' | 'handoff';
@@ -284,6 +285,41 @@ export function scoreConfidence(logit: number, margin: number, model: PairModel 
   const calibration = model === 'trees' ? CALIBRATION : LINEAR_CALIBRATION;
   const [a = 1, b = 0] = calibration.confidenceWeights;
   return sigmoid(calibration.confidenceBias + a * logit + b * Math.max(-LONE_MARGIN, Math.min(LONE_MARGIN, margin)));
+}
+
+/** Candidates the offer model looks at: the best few by the deciding model. */
+export const OFFER_DEPTH = 5;
+
+/**
+ * What the offer model (calibration-offer.ts) reads of one candidate among a question's candidates, ranked by
+ * the deciding model's logit: the linear ("related") model's logit, how far below the best candidate it is by
+ * the deciding model, and what the entry shares with the question beyond its wording (the rarest word they share,
+ * the heaviest word of the question it lacks). Chosen over a larger set (both models' logits and leads, the
+ * question's bigram coverage) on fit-offer.ts's held-out folds.
+ */
+export function describeOffer(ranked: readonly Pick<InspectedCandidate, 'logit' | 'relatedLogit' | 'features'>[], i: number): number[] {
+  const clamp = (x: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, Number.isNaN(x) ? lo : x));
+  const c = ranked[i] as Pick<InspectedCandidate, 'logit' | 'relatedLogit' | 'features'>;
+  const top = ranked[0] as typeof c;
+  const f = c.features;
+  return [clamp(c.relatedLogit, -12, 8), clamp(c.logit - top.logit, -LONE_MARGIN, 0), f[OFFER_FEATURES.sharedRarest] ?? 0, f[OFFER_FEATURES.missQuery] ?? 0];
+}
+const OFFER_FEATURES = { sharedRarest: at('sharedRarest'), missQuery: at('missQuery') };
+
+/** The offer model's probability that a candidate is the entry that answers the question (calibration-offer.ts). */
+export function offerProbability(features: readonly number[]): number {
+  let z = OFFER_CALIBRATION.bias;
+  OFFER_CALIBRATION.weights.forEach((w, i) => (z += w * (features[i] as number)));
+  return sigmoid(z);
+}
+
+/** The entries to offer when the bot does not answer: up to three of the best few the offer model rates at offerAt or more. */
+export function offerFrom<T extends Pick<InspectedCandidate, 'logit' | 'relatedLogit' | 'features'>>(ranked: readonly T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < Math.min(ranked.length, OFFER_DEPTH) && out.length < 3; i++) {
+    if (offerProbability(describeOffer(ranked, i)) >= OFFER_CALIBRATION.offerAt) out.push(ranked[i] as T);
+  }
+  return out;
 }
 
 /**
@@ -606,7 +642,13 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
     const mayAnswer = (c: Ranked): boolean => c.mayAnswer && !(query && c.text && needsHomophone(query, c.text));
     if (best.confidence >= answerAt && mayAnswer(best.candidate)) outcome = 'answer';
     else if (best.confidence >= answerAt || isRelated(best, 1)) outcome = 'suggest';
-    const suggestions = outcome === 'suggest' ? scored.filter((c) => isRelated(c, 0.5)).slice(0, 3).map((c) => c.id) : [];
+    let suggestions = outcome === 'suggest' ? scored.filter((c) => isRelated(c, 0.5)).slice(0, 3).map((c) => c.id) : [];
+    // Neither sure nor related by the LCQMC-fitted scores: the offer model, fitted on the domain, may still offer
+    // the best entries (a caller describing a situation in words no entry uses).
+    if (outcome === 'handoff' && withRelated) {
+      suggestions = offerFrom(ranked).map((c) => c.id);
+      if (suggestions.length > 0) outcome = 'suggest';
+    }
     const candidates = scored.slice(0, limit).map((c) => ({ id: c.id, score: c.score }));
     return {
       outcome,

@@ -3,7 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyseText, createMatcher, parseKnowledgeLines } from '../src/index.ts';
-import { isBareTopic, needsHomophone } from '../src/matcher.ts';
+import { describeOffer, isBareTopic, needsHomophone, OFFER_DEPTH, offerFrom, offerProbability } from '../src/matcher.ts';
+import { OFFER_CALIBRATION } from '../src/calibration-offer.ts';
+import { evaluateContent, parseCitizenQuestions } from '../src/content-eval.ts';
 import { prepareText } from '../src/features.ts';
 import { CALIBRATION } from '../src/calibration.ts';
 
@@ -93,6 +95,53 @@ describe('knowledge-base decision layer (default model: boosted trees)', () => {
           expect(result.candidates[i - 1]!.score, text).to.be.at.least(result.candidates[i]!.score);
         }
       }
+    });
+  });
+
+  describe('the offer model: a caller describing a situation is offered the entry, never answered by it', () => {
+    it('offers the entry that fits a described situation', () => {
+      for (const [text, id] of [
+        ['晚上楼下工地施工太吵了', 'chengguan-001'],
+        ['楼下烧烤店的油烟天天往我家飘', 'chengguan-008'],
+      ] as const) {
+        const result = matcher.match(text);
+        expect(result.outcome, text).to.equal('suggest');
+        expect(result.match, text).to.equal(null);
+        expect(result.suggestions, text).to.include(id);
+      }
+    });
+
+    it('offers nothing to chit-chat or an empty question', () => {
+      for (const text of ['讲个笑话', '你好', '今天天气怎么样', '火星上能种土豆吗', '']) {
+        const result = matcher.match(text);
+        expect(result.outcome, text).to.equal('handoff');
+        expect(result.suggestions, text).to.deep.equal([]);
+      }
+    });
+
+    it('offers at most three entries, each one the model rates at offerAt or more', () => {
+      for (const text of ['公积金贷款能提前还吗，要不要手续费', '供暖费在哪里交', '孩子在学校被同学欺负']) {
+        const ranked = matcher.inspect(text).slice(0, OFFER_DEPTH);
+        const offered = offerFrom(ranked);
+        expect(offered.length, text).to.be.at.most(3);
+        for (const c of offered) expect(offerProbability(describeOffer(ranked, ranked.indexOf(c))), text).to.be.at.least(OFFER_CALIBRATION.offerAt);
+      }
+    });
+  });
+
+  describe("citizens' own phrasings of the sample content (knowledge-base/eval, never fitted on)", () => {
+    const evaluation = evaluateContent(matcher, parseCitizenQuestions(readFileSync(fileURLToPath(new URL('../eval/citizen-questions.jsonl', import.meta.url)), 'utf8')));
+
+    it('gives a useful first reply (the answer, or the right entry offered) to at least two in three', () => {
+      const s = evaluation.inScope;
+      expect(s.total).to.equal(304);
+      expect((s.answeredRight + s.suggestedRight) / s.total).to.be.at.least(0.65);
+    });
+
+    it('almost never answers with the wrong entry, and answers few questions no entry answers', () => {
+      expect(evaluation.inScope.answeredWrong / evaluation.inScope.total).to.be.at.most(0.01);
+      expect(evaluation.outOfScope.answered / evaluation.outOfScope.total).to.be.at.most(0.03);
+      expect(evaluation.outOfScope.handedOff / evaluation.outOfScope.total).to.be.at.least(0.5);
     });
   });
 });

@@ -45,6 +45,21 @@ describe('chatbot on the web: memory, choices, 转人工, status, feedback, gaps
     expect(own.text).to.include('户口');
   });
 
+  it('asks about the one entry that fits a described situation, and answers on a yes', async () => {
+    const citizen = await startConversation(platform);
+    const asked = await citizen.ask('晚上楼下工地施工太吵了');
+    expect(asked.kind).to.equal('choices');
+    expect(asked.choices!.map((c) => c.question)).to.deep.equal(['晚上施工噪音扰民怎么投诉？']);
+    expect(asked.text).to.equal('您是想问“晚上施工噪音扰民怎么投诉？”吗？回复“1”或“是”查看答案；不是的话可以换个说法，或回复“转人工”。');
+    const yes = await citizen.ask('是的');
+    expect(yes.kind).to.equal('answer');
+    expect(yes.text).to.include('夜间施工');
+    // Anything else is read as a new question.
+    const other = await startConversation(platform);
+    await other.ask('晚上楼下工地施工太吵了');
+    expect((await other.ask('电费怎么交')).text).to.include('电费');
+  });
+
   it('asks which one when several answers fit, and takes "2" or "第二个" as the answer', async () => {
     const citizen = await startConversation(platform);
     const choices = await citizen.ask('身份证');
@@ -129,11 +144,11 @@ describe('chatbot on the web: memory, choices, 转人工, status, feedback, gaps
     // Feedback is for answers only.
     expect((await citizen.feedback(citizen.greeting.id, true)).status).to.equal(404);
 
-    for (const text of ['火星移民怎么申请', '火星移民怎么申请？', '火星移民 怎么申请']) await (await startConversation(platform)).ask(text);
+    for (const text of ['火星上能种土豆吗', '火星上能种土豆吗？', '火星上 能种土豆吗']) await (await startConversation(platform)).ask(text);
     await (await startConversation(platform)).ask('公基金怎么提取');
     const gaps = await platform.api.get('/api/knowledge/gaps', supervisorToken);
     expect(gaps.status).to.equal(200);
-    const mars = gaps.body.items.find((g: any) => g.examples.some((e: string) => e.includes('火星移民')));
+    const mars = gaps.body.items.find((g: any) => g.examples.some((e: string) => e.includes('火星上')));
     expect(mars.count).to.equal(3);
     expect(mars.reasons).to.deep.equal(['unanswered']);
     const unhelpful = gaps.body.items.find((g: any) => g.reasons.includes('unhelpful'));
@@ -164,7 +179,7 @@ describe('chatbot on the web: memory, choices, 转人工, status, feedback, gaps
     const silence = await answerSpokenQuestion(platform.ctx, { callId, text: '', language: 'zh-CN' });
     expect(silence.outcome).to.equal('ambiguous');
     expect((await answerSpokenQuestion(platform.ctx, { callId, text: '我要转人工', language: 'zh-CN' })).outcome).to.equal('handoff');
-    const unknown = await answerSpokenQuestion(platform.ctx, { callId: 'call-test-2', text: '火星移民怎么申请', language: 'zh-CN' });
+    const unknown = await answerSpokenQuestion(platform.ctx, { callId: 'call-test-2', text: '火星上能种土豆吗', language: 'zh-CN' });
     expect(unknown.outcome).to.equal('handoff');
     expect(unknown.say).to.include('转接人工');
   });

@@ -22,6 +22,7 @@ import {
   englishToChinese,
   findPhone,
   isCancel,
+  isYes,
   GENERIC_KEYWORDS,
   looksLikeFollowUp,
   MAX_MATCHED_CHARS,
@@ -146,7 +147,8 @@ export async function takeTurn(ctx: AppContext, trx: Executor, session: repo.Ses
 
   if (memory.pending?.kind === 'choice') {
     const options = memory.pending.options;
-    const n = parseChoice(text);
+    // A single entry was offered as a question ("您是想问…吗？"): a yes takes it.
+    const n = parseChoice(text) ?? (options.length === 1 && isYes(text) ? 1 : null);
     delete memory.pending;
     const chosen = n === null ? undefined : options.find((o) => o.n === n);
     if (chosen) {
@@ -181,7 +183,12 @@ function offerChoices(turn: Turn, channel: ChatChannel, entries: LiveEntry[]): v
     channel === 'phone'
       ? choices.map((c) => (turn.language === 'en' ? `${c.n}, ${c.question}` : `第${c.n}，${c.question}`)).join('；')
       : choices.map((c) => `${c.n}. ${c.question}`).join('\n');
-  turn.replies.push({ text: phrase(channel === 'phone' ? 'choicesSpoken' : 'choices', turn.language, { list }), kind: 'choices', choices });
+  // One entry is asked about ("您是想问…吗？"), several are listed by number.
+  const text =
+    choices.length === 1
+      ? phrase(channel === 'phone' ? 'confirmSpoken' : 'confirm', turn.language, { question: choices[0]!.question })
+      : phrase(channel === 'phone' ? 'choicesSpoken' : 'choices', turn.language, { list });
+  turn.replies.push({ text, kind: 'choices', choices });
   turn.memory.pending = { kind: 'choice', options: choices };
   turn.voice = 'ambiguous';
 }
@@ -224,10 +231,12 @@ async function answerQuestion(ctx: AppContext, channel: ChatChannel, turn: Turn)
   }
   if (match.outcome === 'answer' && match.best) return answerWith(turn, channel, match.best, match.confidence);
   const best = match.candidates[0];
-  const choices = match.outcome === 'suggest' ? match.suggestions : topicEntries(match, language === 'en' ? topic : query);
-  // One entry about exactly the words asked (献血, water bill → 水费) is the answer; several are a choice.
+  const suggested = match.outcome === 'suggest';
+  const choices = suggested ? match.suggestions : topicEntries(match, language === 'en' ? topic : query);
+  // One entry about exactly the words asked (献血, water bill → 水费) is the answer; one the matcher only
+  // suggests is asked about first ("您是想问…吗？"); several are a choice.
   if (choices.length >= 1) {
-    if (choices.length === 1) return answerWith(turn, channel, choices[0]!, match.confidence);
+    if (choices.length === 1 && !suggested) return answerWith(turn, channel, choices[0]!, match.confidence);
     offerChoices(turn, channel, choices);
     turn.gaps.push({ reason: 'low_confidence', text: turn.text, bestEntryId: best?.entry.id ?? null, confidence: match.confidence });
     return;

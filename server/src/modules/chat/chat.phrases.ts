@@ -55,6 +55,11 @@ const phrases = {
   },
   choices: { 'zh-CN': '您是想问哪一个？\n{list}\n请回复序号（如“1”）。', en: 'Which one do you mean? (our answers are in Chinese)\n{list}\nReply with the number.' },
   choicesSpoken: { 'zh-CN': '您是想问：{list}。请说出序号。', en: 'Did you mean: {list}. Please say the number.' },
+  confirm: {
+    'zh-CN': '您是想问“{question}”吗？回复“1”或“是”查看答案；不是的话可以换个说法，或回复“转人工”。',
+    en: 'Did you mean “{question}”? (our answers are in Chinese) Reply 1 or yes for the answer; otherwise rephrase, or type “agent”.',
+  },
+  confirmSpoken: { 'zh-CN': '您是想问{question}吗？是的话请说“是”。', en: 'Did you mean {question}? Say yes if so.' },
   answerEnglish: {
     'zh-CN': '{answer}',
     en: 'Our knowledge base answers in Chinese. The closest entry is “{question}”:\n{answer}\nType “agent” to leave a request for a person.',

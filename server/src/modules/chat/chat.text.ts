@@ -52,6 +52,13 @@ export function isCancel(text: string): boolean {
   return CANCEL.test(text.trim());
 }
 
+const YES = /^(是|是的|对|对的|对啊|嗯|嗯嗯|好|好的|没错|就是|就是这个|yes|y|yeah|ok|okay)$/i;
+
+/** A yes to a question ("您是想问…吗？"): 是, 对的, 嗯, yes. */
+export function isYes(text: string): boolean {
+  return YES.test(text.trim().replace(/[。.!！,，~～\s]/g, ''));
+}
+
 const CHINESE_DIGIT: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 
 /** A numbered choice: "2", "２", "第二个", "选3", "二", "number 2". Null when the text is something else. */
