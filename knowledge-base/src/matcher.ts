@@ -19,6 +19,7 @@ import { FEATURE_NAMES, describePair, hasEverySound, lookupTokenId, prepareText,
 import type { PreparedText, QueryWeights, Weights } from './features.ts';
 import { MAX_TEXT_CHARS, normaliseText } from './normalise.ts';
 import { OFFER_CALIBRATION } from './calibration-offer.ts';
+import { createSoundRepair } from './sound-repair.ts';
 
 /** What the bot should do with a question. */
 export type MatchOutcome = 'answer' | 'suggest' | 'handoff';
@@ -349,6 +350,8 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
   // Texts (compared ones) that have each unit, by token id.
   const unitDf: number[] = [];
   const entries = new Map<string, EntryState>();
+  // Repairs to the government terms and every entry's keywords (added on upsert).
+  const soundRepair = createSoundRepair();
   let comparedCount = 0;
   let accumulator = new Float64Array(1024);
   // The slots a query's retrieval touched, in first-touch order (one per slot at most, so as long as accumulator).
@@ -452,6 +455,7 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
       keywords: (entry.keywords ?? []).map((k) => normaliseText(k, 100)).filter((k) => k !== ''),
       answerCanon: analyseNormalised(normaliseText(entry.answer, 2000)).canon,
     };
+    soundRepair.add(entry.keywords ?? []);
     const texts = [entry.question, ...(entry.alternates ?? [])];
     for (const text of texts) {
       const index = addSlot(state, text, true);
@@ -604,7 +608,7 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
    * worth offering. A candidate's score is therefore the larger of the two, the linear one capped below
    * answerAt: it can make an entry a suggestion, never an answer.
    */
-  function match(text: string, matchOptions: { limit?: number } = {}): MatchResult {
+  function decide(text: string, matchOptions: { limit?: number } = {}): MatchResult {
     const limit = Math.max(1, Math.min(matchOptions.limit ?? 5, 50));
     const { ranked, truncated, query } = rank(text, false);
     if (ranked.length === 0) return { outcome: 'handoff', match: null, confidence: 0, candidates: [], suggestions: [], truncated };
@@ -658,6 +662,22 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
       suggestions,
       truncated,
     };
+  }
+
+  /**
+   * Decides on the question as asked; unless that answers it, also on the question with sound-alike
+   * misspellings of known terms repaired (sound-repair.ts: 电飞 → 电费). A repaired question that does better
+   * is offered ("您是想问…"), never answered outright: the slip may have been another name.
+   */
+  function match(text: string, matchOptions: { limit?: number } = {}): MatchResult {
+    const direct = decide(text, matchOptions);
+    if (direct.outcome === 'answer' || typeof text !== 'string') return direct;
+    const repaired = soundRepair.repair(normaliseText(text, maxQueryChars));
+    if (repaired === null) return direct;
+    const viaSound = decide(repaired, matchOptions);
+    if (viaSound.outcome === 'handoff' || viaSound.confidence <= direct.confidence) return direct;
+    const suggestions = viaSound.outcome === 'answer' ? [viaSound.match as string] : viaSound.suggestions;
+    return { ...viaSound, outcome: 'suggest', match: null, suggestions, truncated: direct.truncated };
   }
 
   for (const entry of initialEntries) upsert(entry);
