@@ -25,10 +25,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { createMatcher, parseKnowledgeLines } from '../knowledge-base/src/index.ts';
+import { createMatcher, loadKnowledgeDir } from '../knowledge-base/src/index.ts';
 import { describeContentEvaluation, evaluateContent, parseCitizenQuestions } from '../knowledge-base/src/content-eval.ts';
 import { CALIBRATION } from '../knowledge-base/src/calibration.ts';
 import { createBaseline } from './kb-baseline.ts';
@@ -111,10 +111,7 @@ function reportAccuracy(): void {
   });
   console.log(`  mean:   right decisions ${pct(mean((f) => f.rightDecisions))} (top-1 ${pct(mean((f) => f.top1))}, recall@5 ${pct(mean((f) => f.recall5))}); goals 80% / 75% / 99%`);
 
-  const contentDir = join(root, 'knowledge-base/content');
-  const entries = readdirSync(contentDir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .flatMap((f) => parseKnowledgeLines(readFileSync(join(contentDir, f), 'utf8'), f));
+  const entries = loadKnowledgeDir(join(root, 'knowledge-base/content'));
   const questions = parseCitizenQuestions(readFileSync(join(root, 'knowledge-base/eval/citizen-questions.jsonl'), 'utf8'));
   console.log(`\n== the sample content (${entries.length} entries): citizens' own phrasings, knowledge-base/eval/citizen-questions.jsonl ==`);
   console.log(describeContentEvaluation(evaluateContent(createMatcher(entries), questions)));

@@ -2,7 +2,8 @@
  * The knowledge-base entry as the matcher and the seed files know it, validated with zod at the edge
  * (files, database rows handed over by modules/knowledge).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /** Department codes that own entries (see knowledge-base/content/README.md). */
@@ -68,4 +69,12 @@ export function loadKnowledgeFile(path: string): KnowledgeEntry[] {
     throw new KnowledgeFileError(`无法读取知识库文件 ${path}（${code}）/ cannot read knowledge-base file ${path} (${code})`);
   }
   return parseKnowledgeLines(text, path);
+}
+
+/** Reads every JSON-lines file of a folder (`*.jsonl`, in name order), as the sample content is kept. */
+export function loadKnowledgeDir(dir: string): KnowledgeEntry[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort()
+    .flatMap((name) => loadKnowledgeFile(join(dir, name)));
 }

@@ -11,5 +11,5 @@ export type { PairModel, Matcher, MatcherOptions, MatchResult, MatchCandidate, M
 export { normaliseText, MAX_TEXT_CHARS, parseChineseNumber } from './normalise.ts';
 export { analyseText, getSegmenter, fuzzyPinyin } from './analyse.ts';
 export type { AnalysedText } from './analyse.ts';
-export { knowledgeEntrySchema, parseKnowledgeLines, loadKnowledgeFile, KnowledgeFileError, DEPARTMENT_CODES } from './entry.ts';
+export { knowledgeEntrySchema, parseKnowledgeLines, loadKnowledgeFile, loadKnowledgeDir, KnowledgeFileError, DEPARTMENT_CODES } from './entry.ts';
 export type { KnowledgeEntry } from './entry.ts';

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { analyseText, createMatcher, parseKnowledgeLines } from '../src/index.ts';
+import { analyseText, createMatcher, loadKnowledgeDir } from '../src/index.ts';
 import { describeOffer, isBareTopic, needsHomophone, OFFER_DEPTH, offerFrom, offerProbability } from '../src/matcher.ts';
 import { OFFER_CALIBRATION } from '../src/calibration-offer.ts';
 import { evaluateContent, parseCitizenQuestions } from '../src/content-eval.ts';
@@ -10,10 +9,7 @@ import { prepareText } from '../src/features.ts';
 import { CALIBRATION } from '../src/calibration.ts';
 
 // The decision layer on the project's own content, which is what the chat bot and the agents' console search.
-const contentDir = fileURLToPath(new URL('../content', import.meta.url));
-const entries = readdirSync(contentDir)
-  .filter((f) => f.endsWith('.jsonl'))
-  .flatMap((f) => parseKnowledgeLines(readFileSync(join(contentDir, f), 'utf8'), f));
+const entries = loadKnowledgeDir(fileURLToPath(new URL('../content', import.meta.url)));
 const prepared = (text: string) => prepareText(analyseText(text));
 
 describe('knowledge-base decision layer (default model: boosted trees)', () => {

@@ -6,19 +6,16 @@
  * QUESTIONS defaults to knowledge-base/eval/citizen-questions.jsonl; the knowledge base is knowledge-base/content.
  * --misses lists every question not answered right (and every out-of-scope one answered).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMatcher, parseKnowledgeLines } from '../src/index.ts';
+import { createMatcher, loadKnowledgeDir } from '../src/index.ts';
 import { describeContentEvaluation, evaluateContent, parseCitizenQuestions } from '../src/content-eval.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const path = args.find((a) => !a.startsWith('--')) ?? join(root, 'eval/citizen-questions.jsonl');
-const contentDir = join(root, 'content');
-const entries = readdirSync(contentDir)
-  .filter((f) => f.endsWith('.jsonl'))
-  .flatMap((f) => parseKnowledgeLines(readFileSync(join(contentDir, f), 'utf8'), f));
+const entries = loadKnowledgeDir(join(root, 'content'));
 const questions = parseCitizenQuestions(readFileSync(path, 'utf8'));
 const evaluation = evaluateContent(createMatcher(entries), questions);
 console.log(`${entries.length} entries, ${questions.length} questions (${path})`);

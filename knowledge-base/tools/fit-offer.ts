@@ -20,10 +20,10 @@
  * Figures: 2-fold by entry (LCQMC questions alternately), then in-sample.
  * knowledge-base/eval/citizen-questions.jsonl is never read here: it is the test.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMatcher, parseKnowledgeLines } from '../src/index.ts';
+import { createMatcher, loadKnowledgeDir } from '../src/index.ts';
 import { describeOffer, OFFER_DEPTH } from '../src/matcher.ts';
 import { fitLogistic, sigmoid } from './logistic.ts';
 
@@ -45,10 +45,7 @@ interface OfferModel {
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const pairsPath = args.find((a) => !a.startsWith('--')) ?? join(root, '../../shared/data/lcqmc/dev.tsv');
-const contentDir = join(root, 'content');
-const entries = readdirSync(contentDir)
-  .filter((f) => f.endsWith('.jsonl'))
-  .flatMap((f) => parseKnowledgeLines(readFileSync(join(contentDir, f), 'utf8'), f));
+const entries = loadKnowledgeDir(join(root, 'content'));
 const matcher = createMatcher(entries);
 
 const questions: Question[] = [];

@@ -52,6 +52,14 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
+/** Waits until the call of a carrier CallSid rings for an agent (its offer reserved for them), and returns it. */
+export async function ringingFor(platform: TestPlatform, callSid: string, agent: Agent) {
+  return waitFor('the call to ring for the agent', async () => {
+    const r = await callBySid(platform, callSid);
+    return r?.status === 'offering' && r.agent_id === agent.id ? r : undefined;
+  }, 20_000);
+}
+
 /** The call record for a carrier CallSid. */
 export async function callBySid(platform: TestPlatform, callSid: string) {
   return platform.ctx.db.selectFrom('calls').selectAll().where('call_sid', '=', callSid).executeTakeFirst();

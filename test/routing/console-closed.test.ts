@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { TestPlatform } from '../support/platform.ts';
-import { availableAgent, callBySid, keepOnlyOneAgentOnBreak, startCallsPlatform, waitFor, type Agent } from '../calls/support.ts';
+import { availableAgent, callBySid, ringingFor, keepOnlyOneAgentOnBreak, startCallsPlatform, waitFor, type Agent } from '../calls/support.ts';
 
 describe('routing: an agent whose consoles all closed leaves the phone queue', function () {
   this.timeout(60_000);
@@ -68,10 +68,7 @@ describe('routing: an agent whose consoles all closed leaves the phone queue', f
     const first = await availableAgent(platform, { answer: 'manual' });
     const firstConsole = await openConsole(first);
     const caller = platform.carrierSim!.placeCall({ from: '13700000701', holdFor: 600, hangupAfter: 5 });
-    const ringing = await waitFor('the call to ring for the first agent', async () => {
-      const r = await callBySid(platform, caller.callSid);
-      return r?.status === 'offering' && r.agent_id === first.id ? r : undefined;
-    }, 20_000);
+    const ringing = await ringingFor(platform, caller.callSid, first);
     const second = await availableAgent(platform);
     firstConsole.close();
     const answered = await waitFor('the second agent to answer', async () => {

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { buildUser, signIn } from '../support/factories.ts';
 import type { TestPlatform } from '../support/platform.ts';
-import { availableAgent, callBySid, callEndingInWrapUp, callEvents, keepOnlyOneAgentOnBreak, startCallsPlatform, waitFor, type Agent } from '../calls/support.ts';
+import { availableAgent, callBySid, ringingFor, callEndingInWrapUp, callEvents, keepOnlyOneAgentOnBreak, startCallsPlatform, waitFor, type Agent } from '../calls/support.ts';
 
 describe('routing: signing out takes the agent off the phone queue', function () {
   this.timeout(60_000);
@@ -78,10 +78,7 @@ describe('routing: signing out takes the agent off the phone queue', function ()
   it('ringing: the offer is declined and the call, keeping its place, is offered to the next agent at once', async () => {
     const first = await availableAgent(platform, { answer: 'manual' });
     const caller = platform.carrierSim!.placeCall({ from: '13700000602', holdFor: 600, hangupAfter: 5 });
-    const ringing = await waitFor('the call to ring for the first agent', async () => {
-      const r = await callBySid(platform, caller.callSid);
-      return r?.status === 'offering' && r.agent_id === first.id ? r : undefined;
-    }, 20_000);
+    const ringing = await ringingFor(platform, caller.callSid, first);
     // A second agent, free once the call is already ringing for the first.
     const second = await availableAgent(platform);
     await logout(first);
