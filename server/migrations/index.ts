@@ -21,6 +21,7 @@ import * as m0015 from './0015_routing_reserve.ts';
 import * as m0017 from './0017_routing_agent_left.ts';
 import * as m0018 from './0018_routing_cheaper_pass.ts';
 import * as m0019 from './0019_call_lookups.ts';
+import * as m0020 from './0020_gap_offer_taken.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '0017_routing_agent_left': m0017,
   '0018_routing_cheaper_pass': m0018,
   '0019_call_lookups': m0019,
+  '0020_gap_offer_taken': m0020,
 };

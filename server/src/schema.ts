@@ -489,11 +489,14 @@ export interface KbEntryVersionsTable {
   note: string | null;
 }
 
+/** Why a question is on the curators' list (migration 0020 added offer_taken: the citizen picked an offered entry). */
+export type GapReason = 'unanswered' | 'low_confidence' | 'unhelpful' | 'offer_taken';
+
 export interface KbGapsTable {
   id: Generated<string>;
   at: Generated<Date>;
   channel: ChatChannel | 'agent';
-  reason: 'unanswered' | 'low_confidence' | 'unhelpful';
+  reason: GapReason;
   text: string;
   normalised: string;
   best_entry_id: string | null;

@@ -54,10 +54,19 @@ describe('chatbot on the web: memory, choices, 转人工, status, feedback, gaps
     const yes = await citizen.ask('是的');
     expect(yes.kind).to.equal('answer');
     expect(yes.text).to.include('夜间施工');
-    // Anything else is read as a new question.
+    // The curators see the question as a phrasing the entry lacks, picked by the citizen: one row, not two.
+    const rows = await platform.ctx.db.selectFrom('kb_gaps').select(['reason']).where('session_id', '=', citizen.sessionId).execute();
+    expect(rows).to.deep.equal([{ reason: 'offer_taken' }]);
+    const gaps = await platform.api.get('/api/knowledge/gaps', supervisorToken);
+    const picked = gaps.body.items.find((g: any) => g.examples.includes('晚上楼下工地施工太吵了'));
+    expect(picked.reasons).to.include('offer_taken');
+    expect(picked.bestEntry.code).to.equal('chengguan-001');
+    // Anything else is read as a new question, and the offer's gap stays as it was.
     const other = await startConversation(platform);
     await other.ask('晚上楼下工地施工太吵了');
     expect((await other.ask('电费怎么交')).text).to.include('电费');
+    const otherRows = await platform.ctx.db.selectFrom('kb_gaps').select(['reason']).where('session_id', '=', other.sessionId).execute();
+    expect(otherRows).to.deep.equal([{ reason: 'low_confidence' }]);
   });
 
   it('asks which one when several answers fit, and takes "2" or "第二个" as the answer', async () => {

@@ -231,7 +231,7 @@ export const en: Messages = {
     closest: 'Closest entry',
     noCandidate: 'No close entry',
     reasons: 'Reason / channel',
-    reason: { unanswered: 'Unanswered', low_confidence: 'Unsure', unhelpful: 'Unhelpful' },
+    reason: { unanswered: 'Unanswered', low_confidence: 'Unsure', unhelpful: 'Unhelpful', offer_taken: 'Picked from offers: add as a phrasing' },
     lastAt: 'Last seen',
     resolve: 'Dealt with',
     days: 'Last {{days}} days',

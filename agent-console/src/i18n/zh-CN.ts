@@ -233,7 +233,7 @@ export const zhCN = {
     closest: '最接近的条目',
     noCandidate: '无相近条目',
     reasons: '原因 / 渠道',
-    reason: { unanswered: '未答', low_confidence: '拿不准', unhelpful: '没帮助' },
+    reason: { unanswered: '未答', low_confidence: '拿不准', unhelpful: '没帮助', offer_taken: '市民从推荐中选中，可加为该条目的问法' },
     lastAt: '最近一次',
     resolve: '已处理',
     days: '近 {{days}} 天',

@@ -50,7 +50,7 @@ export default function KnowledgeGapsPage() {
       render: (reasons: string[], g) => (
         <Flex gap={4} wrap>
           {reasons.map((r) => (
-            <Tag key={r} color={r === 'unanswered' ? 'red' : r === 'unhelpful' ? 'orange' : 'gold'}>{t(`gaps.reason.${r}`, { defaultValue: r })}</Tag>
+            <Tag key={r} color={r === 'unanswered' ? 'red' : r === 'unhelpful' ? 'orange' : r === 'offer_taken' ? 'green' : 'gold'}>{t(`gaps.reason.${r}`, { defaultValue: r })}</Tag>
           ))}
           {g.channels.map((c) => (
             <Tag key={c}>{t(`chat.channel.${c}`, { defaultValue: c })}</Tag>

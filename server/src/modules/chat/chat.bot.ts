@@ -54,7 +54,8 @@ export type BotMessage = { text: string; kind: BotKind; entryId?: string | null;
 export type ChatMemory = {
   lastEntryId?: string;
   lastKeywords?: string[];
-  pending?: { kind: 'choice'; options: Choice[] } | { kind: 'request'; text?: string } | { kind: 'status'; number?: string };
+  /** `asked`: the question the choices were offered for (a pick makes it a phrasing of that entry for the curators). */
+  pending?: { kind: 'choice'; options: Choice[]; asked?: string } | { kind: 'request'; text?: string } | { kind: 'status'; number?: string };
   failedLookups?: number;
   /** A web conversation handed to a live agent (chat.live.ts): waiting, talking, or over. */
   live?: LiveChatState;
@@ -72,7 +73,7 @@ export type LiveChatState = {
   waitingText?: string;
 };
 
-export type Gap = { reason: 'unanswered' | 'low_confidence'; text: string; bestEntryId: string | null; confidence: number };
+export type Gap = { reason: 'unanswered' | 'low_confidence' | 'offer_taken'; text: string; bestEntryId: string | null; confidence: number };
 export type SessionOutcome = 'answered' | 'unanswered' | 'handoff' | 'request_left';
 
 export type Turn = {
@@ -146,7 +147,7 @@ export async function takeTurn(ctx: AppContext, trx: Executor, session: repo.Ses
   }
 
   if (memory.pending?.kind === 'choice') {
-    const options = memory.pending.options;
+    const { options, asked } = memory.pending;
     // A single entry was offered as a question ("您是想问…吗？"): a yes takes it.
     const n = parseChoice(text) ?? (options.length === 1 && isYes(text) ? 1 : null);
     delete memory.pending;
@@ -156,6 +157,7 @@ export async function takeTurn(ctx: AppContext, trx: Executor, session: repo.Ses
       const entry = await findLiveEntry(ctx, chosen.entryId);
       if (entry) {
         answerWith(turn, channel, entry, 1);
+        if (asked) turn.gaps.push({ reason: 'offer_taken', text: asked, bestEntryId: entry.id, confidence: 1 });
         return turn;
       }
     }
@@ -189,7 +191,7 @@ function offerChoices(turn: Turn, channel: ChatChannel, entries: LiveEntry[]): v
       ? phrase(channel === 'phone' ? 'confirmSpoken' : 'confirm', turn.language, { question: choices[0]!.question })
       : phrase(channel === 'phone' ? 'choicesSpoken' : 'choices', turn.language, { list });
   turn.replies.push({ text, kind: 'choices', choices });
-  turn.memory.pending = { kind: 'choice', options: choices };
+  turn.memory.pending = { kind: 'choice', options: choices, asked: turn.text };
   turn.voice = 'ambiguous';
 }
 

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
-import type { ChatChannel, KbState } from '../../schema.ts';
+import type { ChatChannel, GapReason, KbState } from '../../schema.ts';
 
 /** The channel NOTIFY carries entry ids on when the live set changes (publish, retire). */
 export const LIVE_CHANNEL = 'kb_live_entries';
@@ -226,7 +226,7 @@ export async function findDepartmentByCode(db: Executor, code: string) {
 
 export async function insertGap(
   db: Executor,
-  gap: { channel: ChatChannel | 'agent'; reason: 'unanswered' | 'low_confidence' | 'unhelpful'; text: string; normalised: string; bestEntryId: string | null; confidence: number; sessionId: string | null },
+  gap: { channel: ChatChannel | 'agent'; reason: GapReason; text: string; normalised: string; bestEntryId: string | null; confidence: number; sessionId: string | null },
 ) {
   await db
     .insertInto('kb_gaps')
@@ -276,6 +276,22 @@ export async function groupGaps(db: Executor, days: number, limit: number) {
     limit ${limit}
   `.execute(db);
   return rows.rows;
+}
+
+/**
+ * The citizen picked an offered entry: the conversation's open gap for that question (recorded when the entries
+ * were offered) now names the entry picked. False when there was none to update.
+ */
+export async function markOfferTaken(db: Executor, gap: { sessionId: string; normalised: string; entryId: string }): Promise<boolean> {
+  const result = await sql`
+    update kb_gaps set reason = 'offer_taken', best_entry_id = ${gap.entryId}::uuid
+    where id = (
+      select id from kb_gaps
+      where session_id = ${gap.sessionId}::uuid and normalised = ${gap.normalised} and reason = 'low_confidence' and resolved_at is null
+      order by at desc limit 1
+    )
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
 
 export async function resolveGapGroup(db: Executor, key: string, userId: string): Promise<number> {

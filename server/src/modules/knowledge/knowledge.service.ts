@@ -9,7 +9,7 @@ import type { Actor, UserActor } from '../../platform/actor.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { ChatChannel, KbState } from '../../schema.ts';
+import type { ChatChannel, GapReason, KbState } from '../../schema.ts';
 import { can, departmentScope, entryTransitions, type EntryAction, type KnowledgeAction } from './knowledge.policy.ts';
 import { presentEntry, presentVersion } from './knowledge.presenter.ts';
 import * as repo from './knowledge.repository.ts';
@@ -433,15 +433,19 @@ const CLUSTER_FLOOR = 0.15;
 /** Records a question the bot could not answer well, in the caller's transaction. */
 export async function recordKnowledgeGap(
   db: Executor,
-  gap: { channel: ChatChannel | 'agent'; reason: 'unanswered' | 'low_confidence' | 'unhelpful'; text: string; bestEntryId: string | null; confidence: number; sessionId: string | null },
+  gap: { channel: ChatChannel | 'agent'; reason: GapReason; text: string; bestEntryId: string | null; confidence: number; sessionId: string | null },
 ): Promise<void> {
   const normalised = normaliseText(gap.text).slice(0, 300);
   if (!normalised) return;
+  // A picked offer settles the gap its offer left (one question, one row), naming the entry it turned out to be.
+  if (gap.reason === 'offer_taken' && gap.sessionId && gap.bestEntryId) {
+    if (await repo.markOfferTaken(db, { sessionId: gap.sessionId, normalised, entryId: gap.bestEntryId })) return;
+  }
   await repo.insertGap(db, {
     ...gap,
     text: gap.text.slice(0, 500),
     normalised,
-    bestEntryId: gap.reason === 'unhelpful' || gap.confidence >= CLUSTER_FLOOR ? gap.bestEntryId : null,
+    bestEntryId: gap.reason === 'unhelpful' || gap.reason === 'offer_taken' || gap.confidence >= CLUSTER_FLOOR ? gap.bestEntryId : null,
   });
 }
 
