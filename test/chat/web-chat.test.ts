@@ -188,6 +188,13 @@ describe('chatbot on the web: memory, choices, 转人工, status, feedback, gaps
     const silence = await answerSpokenQuestion(platform.ctx, { callId, text: '', language: 'zh-CN' });
     expect(silence.outcome).to.equal('ambiguous');
     expect((await answerSpokenQuestion(platform.ctx, { callId, text: '我要转人工', language: 'zh-CN' })).outcome).to.equal('handoff');
+    // A described situation: the one entry that fits is asked about aloud, and a spoken yes answers it.
+    const described = await answerSpokenQuestion(platform.ctx, { callId: 'call-test-3', text: '晚上楼下工地施工太吵了', language: 'zh-CN' });
+    expect(described.outcome).to.equal('ambiguous');
+    expect(described.say).to.equal('您是想问晚上施工噪音扰民怎么投诉吗？是的话请说“是”。');
+    const confirmed = await answerSpokenQuestion(platform.ctx, { callId: 'call-test-3', text: '是', language: 'zh-CN' });
+    expect(confirmed.outcome).to.equal('answered');
+    expect(confirmed.say).to.include('夜间施工');
     const unknown = await answerSpokenQuestion(platform.ctx, { callId: 'call-test-2', text: '火星上能种土豆吗', language: 'zh-CN' });
     expect(unknown.outcome).to.equal('handoff');
     expect(unknown.say).to.include('转接人工');

@@ -186,10 +186,13 @@ function offerChoices(turn: Turn, channel: ChatChannel, entries: LiveEntry[]): v
       ? choices.map((c) => (turn.language === 'en' ? `${c.n}, ${c.question}` : `第${c.n}，${c.question}`)).join('；')
       : choices.map((c) => `${c.n}. ${c.question}`).join('\n');
   // One entry is asked about ("您是想问…吗？"), several are listed by number.
+  // Spoken, the entry's own question mark would be read before the 吗 (您是想问…怎么投诉吗？).
   const text =
-    choices.length === 1
-      ? phrase(channel === 'phone' ? 'confirmSpoken' : 'confirm', turn.language, { question: choices[0]!.question })
-      : phrase(channel === 'phone' ? 'choicesSpoken' : 'choices', turn.language, { list });
+    choices.length > 1
+      ? phrase(channel === 'phone' ? 'choicesSpoken' : 'choices', turn.language, { list })
+      : channel === 'phone'
+        ? phrase('confirmSpoken', turn.language, { question: choices[0]!.question.replace(/[？?]+$/, '') })
+        : phrase('confirm', turn.language, { question: choices[0]!.question });
   turn.replies.push({ text, kind: 'choices', choices });
   turn.memory.pending = { kind: 'choice', options: choices, asked: turn.text };
   turn.voice = 'ambiguous';
