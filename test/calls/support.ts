@@ -60,6 +60,14 @@ export async function ringingFor(platform: TestPlatform, callSid: string, agent:
   }, 20_000);
 }
 
+/** Waits until the call of a carrier CallSid has been answered by an agent, and returns it. */
+export async function answeredCall(platform: TestPlatform, callSid: string) {
+  return waitFor('an agent to answer', async () => {
+    const r = await callBySid(platform, callSid);
+    return r?.answered_by ? r : undefined;
+  }, 20_000);
+}
+
 /** The call record for a carrier CallSid. */
 export async function callBySid(platform: TestPlatform, callSid: string) {
   return platform.ctx.db.selectFrom('calls').selectAll().where('call_sid', '=', callSid).executeTakeFirst();

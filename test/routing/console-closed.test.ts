@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { TestPlatform } from '../support/platform.ts';
-import { availableAgent, callBySid, ringingFor, keepOnlyOneAgentOnBreak, startCallsPlatform, waitFor, type Agent } from '../calls/support.ts';
+import { answeredCall, availableAgent, ringingFor, keepOnlyOneAgentOnBreak, startCallsPlatform, waitFor, type Agent } from '../calls/support.ts';
 
 describe('routing: an agent whose consoles all closed leaves the phone queue', function () {
   this.timeout(60_000);
@@ -71,10 +71,7 @@ describe('routing: an agent whose consoles all closed leaves the phone queue', f
     const ringing = await ringingFor(platform, caller.callSid, first);
     const second = await availableAgent(platform);
     firstConsole.close();
-    const answered = await waitFor('the second agent to answer', async () => {
-      const r = await callBySid(platform, caller.callSid);
-      return r?.answered_by ? r : undefined;
-    }, 20_000);
+    const answered = await answeredCall(platform, caller.callSid);
     expect(answered.answered_by).to.equal(second.id);
     expect(answered.queued_at!.getTime(), 'the call kept its place in line').to.equal(ringing.queued_at!.getTime());
     const offer = await platform.ctx.db.selectFrom('call_offers').select(['status', 'reason']).where('call_id', '=', ringing.id).where('agent_id', '=', first.id).executeTakeFirstOrThrow();

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { buildUser, signIn } from '../support/factories.ts';
 import type { TestPlatform } from '../support/platform.ts';
-import { availableAgent, callBySid, ringingFor, callEndingInWrapUp, callEvents, keepOnlyOneAgentOnBreak, startCallsPlatform, waitFor, type Agent } from '../calls/support.ts';
+import { answeredCall, availableAgent, callBySid, ringingFor, callEndingInWrapUp, callEvents, keepOnlyOneAgentOnBreak, startCallsPlatform, waitFor, type Agent } from '../calls/support.ts';
 
 describe('routing: signing out takes the agent off the phone queue', function () {
   this.timeout(60_000);
@@ -90,10 +90,7 @@ describe('routing: signing out takes the agent off the phone queue', function ()
     // Reserved for the second agent in the sign-out's own transaction: the offer exists as soon as it returns.
     expect(offers[1], 'offered to the next agent').to.include({ agent_id: second.id });
     expect(await callEvents(platform, ringing.id)).to.include('offer_declined');
-    const answered = await waitFor('the second agent to answer', async () => {
-      const r = await callBySid(platform, caller.callSid);
-      return r?.answered_by ? r : undefined;
-    }, 20_000);
+    const answered = await answeredCall(platform, caller.callSid);
     expect(answered.answered_by).to.equal(second.id);
     expect(answered.queued_at!.getTime(), 'the call kept its place in line').to.equal(ringing.queued_at!.getTime());
     expect((await signOutAudit(first)).data).to.deep.equal({ agentState: { from: 'ringing', to: 'offline', callId: ringing.id } });
