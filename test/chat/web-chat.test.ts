@@ -61,6 +61,23 @@ describe('chatbot on the web: memory, choices, 转人工, status, feedback, gaps
     const picked = gaps.body.items.find((g: any) => g.examples.includes('晚上楼下工地施工太吵了'));
     expect(picked.reasons).to.include('offer_taken');
     expect(picked.bestEntry.code).to.equal('chengguan-001');
+    // One click makes it a phrasing of the entry: a new draft version (the published one stays live), audited.
+    const adopted = await platform.api.post(`/api/knowledge/entries/${picked.bestEntry.id}/adopt-phrasings`, undefined, supervisorToken);
+    expect(adopted.status, JSON.stringify(adopted.body)).to.equal(200);
+    expect(adopted.body.added).to.equal(1);
+    expect(adopted.body.entry.state).to.equal('draft');
+    expect(adopted.body.entry.versions[0].alternates).to.include('晚上楼下工地施工太吵了');
+    expect(adopted.body.entry.versions[0].note).to.equal('市民问法 1 条（来自未答好的问题）');
+    const audit = await platform.ctx.db.selectFrom('audit_log').select(['data']).where('action', '=', 'knowledge.phrasings_adopted').where('entity_id', '=', picked.bestEntry.id).executeTakeFirstOrThrow();
+    expect(audit.data).to.include({ code: 'chengguan-001', added: 1, resolved: 1 });
+    expect((await platform.ctx.db.selectFrom('kb_gaps').select(['resolved_at']).where('session_id', '=', citizen.sessionId).executeTakeFirstOrThrow()).resolved_at).to.not.equal(null);
+    // Nothing left to add: no new version.
+    const again = await platform.api.post(`/api/knowledge/entries/${picked.bestEntry.id}/adopt-phrasings`, undefined, supervisorToken);
+    expect(again.body.added).to.equal(0);
+    expect(again.body.entry.versions).to.have.length(adopted.body.entry.versions.length);
+    // An agent is not a curator.
+    const agentToken = (await signIn(platform.api, await buildUser(platform.ctx.db, { role: 'agent' }))).accessToken;
+    expect((await platform.api.post(`/api/knowledge/entries/${picked.bestEntry.id}/adopt-phrasings`, undefined, agentToken)).status).to.equal(403);
     // Anything else is read as a new question, and the offer's gap stays as it was.
     const other = await startConversation(platform);
     await other.ask('晚上楼下工地施工太吵了');

@@ -234,6 +234,8 @@ export const en: Messages = {
     reason: { unanswered: 'Unanswered', low_confidence: 'Unsure', unhelpful: 'Unhelpful', offer_taken: 'Picked from offers: add as a phrasing' },
     lastAt: 'Last seen',
     resolve: 'Dealt with',
+    adopt: 'Add as phrasings',
+    adopted: 'Added {{count}} citizen phrasing(s) to the entry (a new draft version, to review and publish)',
     days: 'Last {{days}} days',
   },
   chat: {

@@ -236,6 +236,8 @@ export const zhCN = {
     reason: { unanswered: '未答', low_confidence: '拿不准', unhelpful: '没帮助', offer_taken: '市民从推荐中选中，可加为该条目的问法' },
     lastAt: '最近一次',
     resolve: '已处理',
+    adopt: '加为问法',
+    adopted: '已把 {{count}} 条市民问法加入该条目（新草稿版本，待审核发布）',
     days: '近 {{days}} 天',
   },
   chat: {

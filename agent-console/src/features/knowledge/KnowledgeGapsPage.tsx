@@ -24,6 +24,17 @@ export default function KnowledgeGapsPage() {
     }
   };
 
+  // The questions citizens picked an entry for become its phrasings: a new draft version, reviewed as any edit.
+  const adopt = async (entryId: string) => {
+    try {
+      const { added } = await api.request<{ added: number }>(`/api/knowledge/entries/${entryId}/adopt-phrasings`, { method: 'POST' });
+      message.success(t('gaps.adopted', { count: added }));
+      query.reload();
+    } catch (e) {
+      message.error(errorMessage(e, t));
+    }
+  };
+
   const columns: TableColumnsType<GapGroup> = [
     { title: t('gaps.count'), dataIndex: 'count', width: 80, sorter: (a, b) => a.count - b.count, defaultSortOrder: 'descend' },
     {
@@ -62,11 +73,18 @@ export default function KnowledgeGapsPage() {
     {
       title: '',
       key: 'resolve',
-      width: 100,
+      width: 120,
       render: (_: unknown, g) => (
-        <Button size="small" onClick={() => void resolve(g.key)} data-testid="gap-resolve">
-          {t('gaps.resolve')}
-        </Button>
+        <Flex vertical gap={4}>
+          {g.bestEntry && g.reasons.includes('offer_taken') ? (
+            <Button size="small" type="primary" onClick={() => void adopt(g.bestEntry!.id)} data-testid="gap-adopt">
+              {t('gaps.adopt')}
+            </Button>
+          ) : null}
+          <Button size="small" onClick={() => void resolve(g.key)} data-testid="gap-resolve">
+            {t('gaps.resolve')}
+          </Button>
+        </Flex>
       ),
     },
   ];

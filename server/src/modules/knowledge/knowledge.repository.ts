@@ -294,6 +294,31 @@ export async function markOfferTaken(db: Executor, gap: { sessionId: string; nor
   return Number(result.numAffectedRows ?? 0) > 0;
 }
 
+/** Open questions citizens asked that turned out to be this entry (they picked it from the offered ones). */
+export async function openOfferTakenTexts(db: Executor, entryId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('kb_gaps')
+    .select('text')
+    .distinct()
+    .where('best_entry_id', '=', entryId)
+    .where('reason', '=', 'offer_taken')
+    .where('resolved_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.text);
+}
+
+/** Marks this entry's open offer_taken questions dealt with (their phrasings were added to it). */
+export async function resolveOfferTaken(db: Executor, entryId: string, userId: string): Promise<number> {
+  const result = await db
+    .updateTable('kb_gaps')
+    .set({ resolved_at: new Date(), resolved_by: userId })
+    .where('best_entry_id', '=', entryId)
+    .where('reason', '=', 'offer_taken')
+    .where('resolved_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export async function resolveGapGroup(db: Executor, key: string, userId: string): Promise<number> {
   const result = await sql`
     update kb_gaps set resolved_at = now(), resolved_by = ${userId}::uuid

@@ -83,6 +83,16 @@ export function knowledgeRoutes(ctx: AppContext) {
       response: EntryDetailSchema,
       handler: async ({ actor, params, body }) => service.updateEntry(ctx, actor, params.id, body),
     }),
+    // Before /:action, which would take adopt-phrasings for a workflow action and refuse it.
+    userRoute({
+      method: 'post',
+      path: '/api/knowledge/entries/:id/adopt-phrasings',
+      summary: '把市民选中该条目时的问法加为其问法（生成草稿新版本）Add the questions citizens picked this entry for as its phrasings (a new draft version)',
+      tags,
+      params: IdParams,
+      response: z.object({ added: z.number(), entry: EntryDetailSchema }),
+      handler: async ({ actor, params }) => service.adoptGapPhrasings(ctx, actor, params.id),
+    }),
     userRoute({
       method: 'post',
       path: '/api/knowledge/entries/:id/:action',

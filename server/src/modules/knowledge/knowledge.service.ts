@@ -465,6 +465,43 @@ export async function listGaps(ctx: AppContext, actor: UserActor, query: { days:
   };
 }
 
+/** Most phrasings an entry keeps (EntryContent's alternates). */
+const MAX_ALTERNATES = 30;
+
+/**
+ * The questions citizens picked this entry for (offer_taken) become its phrasings: a new version with them added
+ * to the alternates, back to draft for review like any edit (the published version stays live until then), and
+ * those questions are dealt with — in one transaction with its audit row. `added` is 0 when there was none to add.
+ */
+export async function adoptGapPhrasings(ctx: AppContext, actor: UserActor, entryId: string) {
+  authorize(actor, 'curate');
+  const added = await ctx.db.transaction().execute(async (trx) => {
+    const entry = await repo.lockEntry(trx, entryId, departmentScope(actor));
+    if (!entry) throw entryNotFound();
+    requireState(entry.state, 'edit', actor);
+    const [current] = await repo.listVersions(trx, entryId);
+    if (!current) throw entryNotFound();
+    const known = new Set([current.question, ...current.alternates].map((t) => normaliseText(t)));
+    const phrasings: string[] = [];
+    for (const text of await repo.openOfferTakenTexts(trx, entryId)) {
+      const phrasing = text.trim().slice(0, 500);
+      const key = normaliseText(phrasing);
+      if (!key || known.has(key) || current.alternates.length + phrasings.length >= MAX_ALTERNATES) continue;
+      known.add(key);
+      phrasings.push(phrasing);
+    }
+    if (phrasings.length === 0) return 0;
+    const version = entry.current_version + 1;
+    const content = { question: current.question, answer: current.answer, alternates: [...current.alternates, ...phrasings], keywords: current.keywords, topic: current.topic };
+    await repo.insertVersions(trx, [{ entryId, version, ...versionOf(content, actor, `市民问法 ${phrasings.length} 条（来自未答好的问题）`) }]);
+    await repo.updateEntry(trx, entryId, { state: 'draft', current_version: version, updated_by: actor.id });
+    const resolved = await repo.resolveOfferTaken(trx, entryId, actor.id);
+    await recordAudit(trx, actor, { action: 'knowledge.phrasings_adopted', entity: 'knowledge_entry', entityId: entryId, data: { code: entry.code, version, from: entry.state, added: phrasings.length, resolved } });
+    return phrasings.length;
+  });
+  return { added, entry: await getEntry(ctx, actor, entryId) };
+}
+
 export async function resolveGap(ctx: AppContext, actor: UserActor, key: string) {
   authorize(actor, 'curate');
   const resolved = await ctx.db.transaction().execute(async (trx) => {
