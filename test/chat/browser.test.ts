@@ -77,6 +77,30 @@ describe('citizen chat page and widget in a browser', function () {
     }
   });
 
+  it('a described situation: the one entry that fits is asked about, and clicking it answers', async () => {
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    try {
+      await page.goto(`${platform.url}/chat`);
+      await page.waitForSelector('body[data-ready="true"]');
+      const asked = await send(page, '楼下烧烤店的油烟天天往我家飘，窗户都不敢开');
+      expect(await asked.getAttribute('data-kind')).to.equal('choices');
+      expect(await asked.textContent()).to.include('您是想问“店铺油烟扰民怎么办？”吗？');
+      expect(await asked.getByTestId('chat-choice-2').count()).to.equal(0);
+      const before = await page.locator('[data-role="bot"]').count();
+      await asked.getByTestId('chat-choice-1').click();
+      await page.waitForFunction((n) => document.querySelectorAll('[data-role="bot"]').length > n, before);
+      const answer = page.locator('[data-role="bot"]').last();
+      expect(await answer.getAttribute('data-kind')).to.equal('answer');
+      expect(await answer.textContent()).to.include('说明店铺名称和地址');
+      expect(problems).to.deep.equal([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('the widget script adds a button that opens the chat in a frame on another site', async () => {
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
