@@ -140,6 +140,12 @@ describe('knowledge base: workflow, versions, isolation, stale flags', function 
     expect(hint).to.include({ departmentCode: 'chengguan' });
     expect(hint!.departmentId).to.be.a('string');
     expect(await suggestDepartment(platform.ctx, '今天天气怎么样')).to.equal(null);
+    // A described situation scores low as "the same question"; the entry the bot would offer is still shown.
+    const described = '市民反映小区门口人行道上的井盖被人偷走了';
+    const offered = await post('/api/knowledge/suggest', { text: described }, agent);
+    expect(offered.body.items[0].code).to.equal('chengguan-007');
+    expect(offered.body.items[0].confidence).to.be.below(0.05);
+    expect(await suggestDepartment(platform.ctx, described)).to.include({ departmentCode: 'chengguan', question: '井盖丢了向哪里反映？' });
   });
 
   it('highlights the query’s words in search results', async () => {

@@ -388,14 +388,28 @@ const DEPARTMENT_HINT_FLOOR = 0.05;
 /** Below this, a candidate is noise rather than a suggestion worth an agent's glance. */
 const SUGGEST_FLOOR = 0.05;
 
+/**
+ * The entries worth a glance for a text, best first: candidates scoring `floor` or more, then those the matcher
+ * offers a citizen (a described situation scores low as "the same question", yet the offer model puts its entry
+ * first; matcher.ts offerFrom).
+ */
+function worthShowing(match: KnowledgeMatch, floor: number): KnowledgeMatch['candidates'] {
+  const shown = match.candidates.filter((c) => c.score >= floor);
+  for (const entry of match.suggestions) {
+    if (shown.some((c) => c.entry.id === entry.id)) continue;
+    shown.push({ entry, score: match.candidates.find((c) => c.entry.id === entry.id)?.score ?? 0 });
+  }
+  return shown;
+}
+
 /** Up to three answers for what an agent is typing into a ticket description. */
 export async function suggestAnswers(ctx: AppContext, actor: UserActor, text: string) {
   authorize(actor, 'search');
   if (!text.trim()) return { items: [] };
-  const match = await matchKnowledge(ctx, text, 3);
+  const match = await matchKnowledge(ctx, text, 5);
   return {
-    items: match.candidates
-      .filter((c) => c.score >= SUGGEST_FLOOR)
+    items: worthShowing(match, SUGGEST_FLOOR)
+      .slice(0, 3)
       .map(({ entry, score }) => ({ id: entry.id, code: entry.code, question: entry.question, answer: entry.answer, departmentCode: entry.departmentCode, confidence: round(score) })),
   };
 }
@@ -409,11 +423,11 @@ export async function suggestDepartment(
   text: string,
 ): Promise<{ departmentCode: string; departmentId: string | null; departmentName: string | null; entryId: string; question: string; confidence: number } | null> {
   if (!text.trim()) return null;
-  const match = await matchKnowledge(ctx, text, 3);
-  const top = match.candidates.find((c) => c.entry.departmentCode);
+  const match = await matchKnowledge(ctx, text, 5);
   // Ticket texts are long and chatty, so even a right match scores low as "the same question"; as a hint
-  // for the dispatcher's choice a weak but clear lead is still useful.
-  if (!top || top.score < DEPARTMENT_HINT_FLOOR) return null;
+  // for the dispatcher's choice a weak but clear lead (or the entry the bot would offer) is still useful.
+  const top = worthShowing(match, DEPARTMENT_HINT_FLOOR).find((c) => c.entry.departmentCode);
+  if (!top) return null;
   const department = await repo.findDepartmentByCode(ctx.db, top.entry.departmentCode!);
   return {
     departmentCode: top.entry.departmentCode!,
