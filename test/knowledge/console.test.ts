@@ -89,4 +89,40 @@ describe('knowledge and chat pages of the console in a browser', function () {
       await context.close();
     }
   });
+
+  it('a curator adds the questions citizens picked an entry for as its phrasings, in one click', async () => {
+    // A citizen describes a situation on the web chat and takes the one entry the bot asks about.
+    const session = await platform.api.request('POST', '/api/chat/sessions', { body: { channel: 'web' } });
+    const citizen = { id: session.body.sessionId as string, token: session.body.token as string };
+    const say = (text: string) => platform.api.request('POST', `/api/chat/sessions/${citizen.id}/messages`, { headers: { 'x-chat-token': citizen.token }, body: { text } });
+    expect((await say('小区外边人行道上的井盖被偷了')).status).to.equal(200);
+    expect((await say('是')).status).to.equal(200);
+
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await signInAs(page, 'supervisor');
+      await page.getByTestId('nav-knowledge-gaps').click();
+      const row = page.getByTestId('knowledge-gaps-page').locator('tbody tr', { hasText: '井盖被偷了' });
+      await row.waitFor();
+      expect(await row.textContent()).to.include('市民从推荐中选中');
+      await row.getByTestId('gap-adopt').click();
+      await page.getByText('已把 1 条市民问法加入该条目').waitFor();
+      const entry = await platform.ctx.db
+        .selectFrom('kb_entries as e')
+        .innerJoin('kb_entry_versions as v', (j) => j.onRef('v.entry_id', '=', 'e.id').onRef('v.version', '=', 'e.current_version'))
+        .select(['e.state', 'v.alternates'])
+        .where('e.code', '=', 'chengguan-007')
+        .executeTakeFirstOrThrow();
+      expect(entry.state).to.equal('draft');
+      expect(entry.alternates).to.include('小区外边人行道上的井盖被偷了');
+      // Dealt with: the question leaves the list.
+      await row.waitFor({ state: 'detached' });
+      expect(errors).to.deep.equal([]);
+    } finally {
+      await context.close();
+    }
+  });
 });
