@@ -107,6 +107,14 @@ interface Slot {
   generation: number;
 }
 
+/** A question's candidates, best first by the deciding model, with the question as normalised and prepared. */
+interface Ranking {
+  ranked: Ranked[];
+  truncated: boolean;
+  normalised: string;
+  query?: PreparedText;
+}
+
 /** A ranked candidate with the entry text that decided its score. */
 interface Ranked extends InspectedCandidate {
   text: PreparedText | undefined;
@@ -577,14 +585,14 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
    * Ranks the entries for a query. The homophone guard is worked out for every candidate only when
    * `guardAll` (the fitting tool's inspect); a match needs it for the best candidate alone (see `match`).
    */
-  function rank(text: string, guardAll: boolean): { ranked: Ranked[]; truncated: boolean; query?: PreparedText } {
+  function rank(text: string, guardAll: boolean): Ranking {
     // Splitting into characters only when the text may be too long (UTF-16 length ≥ character count).
     const chars = typeof text === 'string' && text.length > maxQueryChars ? [...text] : [];
     const truncated = chars.length > maxQueryChars;
     const normalised = normaliseText(truncated ? chars.slice(0, maxQueryChars).join('') : text, maxQueryChars);
-    if (normalised === '' || entries.size === 0) return { ranked: [], truncated };
+    if (normalised === '' || entries.size === 0) return { ranked: [], truncated, normalised };
     const query = prepareText(analyseNormalised(normalised), false);
-    if (query.analysed.units.length === 0) return { ranked: [], truncated };
+    if (query.analysed.units.length === 0) return { ranked: [], truncated, normalised };
     const retrieved = retrieve(query);
     const queryWeights = weighQuery(query, weights);
     const bareTopic = isBareTopic(query.analysed);
@@ -596,7 +604,7 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
       ranked.push({ id, logit, relatedLogit, mayAnswer, features, retrievalScore, text: decidedBy });
     }
     ranked.sort((a, b) => b.logit - a.logit);
-    return { ranked, truncated, query };
+    return { ranked, truncated, normalised, query };
   }
 
   /**
@@ -608,9 +616,7 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
    * worth offering. A candidate's score is therefore the larger of the two, the linear one capped below
    * answerAt: it can make an entry a suggestion, never an answer.
    */
-  function decide(text: string, matchOptions: { limit?: number } = {}): MatchResult {
-    const limit = Math.max(1, Math.min(matchOptions.limit ?? 5, 50));
-    const { ranked, truncated, query } = rank(text, false);
+  function decide({ ranked, truncated, query }: Ranking, limit: number): MatchResult {
     if (ranked.length === 0) return { outcome: 'handoff', match: null, confidence: 0, candidates: [], suggestions: [], truncated };
     const withRelated = model === 'trees';
     // Runner-ups for the margins: the best and second-best logit of each model.
@@ -670,11 +676,14 @@ export function createMatcher(initialEntries: Iterable<KnowledgeEntry> = [], opt
    * is offered ("您是想问…"), never answered outright: the slip may have been another name.
    */
   function match(text: string, matchOptions: { limit?: number } = {}): MatchResult {
-    const direct = decide(text, matchOptions);
-    if (direct.outcome === 'answer' || typeof text !== 'string') return direct;
-    const repaired = soundRepair.repair(normaliseText(text, maxQueryChars));
+    const limit = Math.max(1, Math.min(matchOptions.limit ?? 5, 50));
+    const ranking = rank(text, false);
+    const direct = decide(ranking, limit);
+    if (direct.outcome === 'answer') return direct;
+    // The text as rank normalised it: normalising is not done twice.
+    const repaired = soundRepair.repair(ranking.normalised);
     if (repaired === null) return direct;
-    const viaSound = decide(repaired, matchOptions);
+    const viaSound = decide(rank(repaired, false), limit);
     if (viaSound.outcome === 'handoff' || viaSound.confidence <= direct.confidence) return direct;
     const suggestions = viaSound.outcome === 'answer' ? [viaSound.match as string] : viaSound.suggestions;
     return { ...viaSound, outcome: 'suggest', match: null, suggestions, truncated: direct.truncated };
