@@ -15,11 +15,14 @@ const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期须为 YYYY-MM-DD (d
 
 export const EntryCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, '编号只能包含字母、数字、点、下划线和连字符 (letters, digits, ".", "_" and "-")');
 
+/** How many alternate phrasings an entry keeps, and how long each may be. */
+export const ALTERNATES_LIMIT = { items: 30, chars: 500 } as const;
+
 /** The editable content of an entry (one version). */
 export const EntryContent = z.object({
   question: text(500),
   answer: text(10_000),
-  alternates: list(30, 500),
+  alternates: list(ALTERNATES_LIMIT.items, ALTERNATES_LIMIT.chars),
   keywords: list(30, 50),
   topic: z.string().trim().max(50).nullish(),
   departmentCode: z.string().trim().max(50).nullish().meta({ description: '归属部门编码（部门人员只能是本部门）' }),

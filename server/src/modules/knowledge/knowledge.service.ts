@@ -13,7 +13,7 @@ import type { ChatChannel, GapReason, KbState } from '../../schema.ts';
 import { can, departmentScope, entryTransitions, type EntryAction, type KnowledgeAction } from './knowledge.policy.ts';
 import { presentEntry, presentVersion } from './knowledge.presenter.ts';
 import * as repo from './knowledge.repository.ts';
-import type { CreateEntryInput, EntryContentInput, ImportInput, ListEntriesFilters, UpdateEntryInput } from './knowledge.schema.ts';
+import { ALTERNATES_LIMIT, type CreateEntryInput, type EntryContentInput, type ImportInput, type ListEntriesFilters, type UpdateEntryInput } from './knowledge.schema.ts';
 import { parseJsonLines, parseXlsx, parseYaml, toJsonLines, toXlsx, toYaml, type ParseProblem, type TransferRecord } from './knowledge.transfer.ts';
 import { liveIndex, refreshEntries, type LiveEntry } from './live-index.ts';
 
@@ -104,18 +104,31 @@ export async function updateEntry(ctx: AppContext, actor: UserActor, id: string,
       throw new AppError('CONFLICT', { messageKey: 'knowledge.error.stale', params: { expected: input.expectedVersion, current: entry.current_version } });
     }
     const departmentCode = owningDepartment(own, input.departmentCode === undefined ? entry.department_code : input.departmentCode);
-    const version = entry.current_version + 1;
-    await repo.insertVersions(trx, [{ entryId: id, version, ...versionOf(input, actor, input.note) }]);
-    await repo.updateEntry(trx, id, {
-      state: 'draft',
-      current_version: version,
+    const version = await saveDraftVersion(trx, actor, entry, input, input.note, {
       department_code: departmentCode,
       ...(input.reviewDueOn !== undefined ? { review_due_on: input.reviewDueOn } : {}),
-      updated_by: actor.id,
     });
     await recordAudit(trx, actor, { action: 'knowledge.entry_updated', entity: 'knowledge_entry', entityId: id, data: { code: entry.code, version, from: entry.state } });
   });
   return getEntry(ctx, actor, id);
+}
+
+/**
+ * Writes content as the entry's next version and puts the entry back to draft, with `changes` to its row
+ * (the published version stays live until this one is published). Returns the new version's number.
+ */
+async function saveDraftVersion(
+  trx: Executor,
+  actor: UserActor,
+  entry: { id: string; current_version: number },
+  content: EntryContentInput,
+  note: string | null | undefined,
+  changes: Parameters<typeof repo.updateEntry>[2] = {},
+): Promise<number> {
+  const version = entry.current_version + 1;
+  await repo.insertVersions(trx, [{ entryId: entry.id, version, ...versionOf(content, actor, note) }]);
+  await repo.updateEntry(trx, entry.id, { ...changes, state: 'draft', current_version: version, updated_by: actor.id });
+  return version;
 }
 
 function requireState(state: KbState, action: EntryAction, actor: UserActor): void {
@@ -479,9 +492,6 @@ export async function listGaps(ctx: AppContext, actor: UserActor, query: { days:
   };
 }
 
-/** Most phrasings an entry keeps (EntryContent's alternates). */
-const MAX_ALTERNATES = 30;
-
 /**
  * The questions citizens picked this entry for (offer_taken) become its phrasings: a new version with them added
  * to the alternates, back to draft for review like any edit (the published version stays live until then), and
@@ -498,17 +508,15 @@ export async function adoptGapPhrasings(ctx: AppContext, actor: UserActor, entry
     const known = new Set([current.question, ...current.alternates].map((t) => normaliseText(t)));
     const phrasings: string[] = [];
     for (const text of await repo.openOfferTakenTexts(trx, entryId)) {
-      const phrasing = text.trim().slice(0, 500);
+      const phrasing = text.trim().slice(0, ALTERNATES_LIMIT.chars);
       const key = normaliseText(phrasing);
-      if (!key || known.has(key) || current.alternates.length + phrasings.length >= MAX_ALTERNATES) continue;
+      if (!key || known.has(key) || current.alternates.length + phrasings.length >= ALTERNATES_LIMIT.items) continue;
       known.add(key);
       phrasings.push(phrasing);
     }
     if (phrasings.length === 0) return 0;
-    const version = entry.current_version + 1;
     const content = { question: current.question, answer: current.answer, alternates: [...current.alternates, ...phrasings], keywords: current.keywords, topic: current.topic };
-    await repo.insertVersions(trx, [{ entryId, version, ...versionOf(content, actor, `市民问法 ${phrasings.length} 条（来自未答好的问题）`) }]);
-    await repo.updateEntry(trx, entryId, { state: 'draft', current_version: version, updated_by: actor.id });
+    const version = await saveDraftVersion(trx, actor, entry, content, `市民问法 ${phrasings.length} 条（来自未答好的问题）`);
     const resolved = await repo.resolveOfferTaken(trx, entryId, actor.id);
     await recordAudit(trx, actor, { action: 'knowledge.phrasings_adopted', entity: 'knowledge_entry', entityId: entryId, data: { code: entry.code, version, from: entry.state, added: phrasings.length, resolved } });
     return phrasings.length;

@@ -6,14 +6,14 @@
 import ExcelJS from 'exceljs';
 import YAML from 'yaml';
 import * as z from 'zod';
-import { EntryCode } from './knowledge.schema.ts';
+import { ALTERNATES_LIMIT, EntryCode } from './knowledge.schema.ts';
 
 /** One entry as files carry it; `id` is the entry's code (gongjijin-001). */
 export const TransferRecordSchema = z.object({
   id: EntryCode,
   question: z.string().trim().min(1).max(500),
   answer: z.string().trim().min(1).max(10_000),
-  alternates: z.array(z.string().trim().max(500)).max(30).default([]),
+  alternates: z.array(z.string().trim().max(ALTERNATES_LIMIT.chars)).max(ALTERNATES_LIMIT.items).default([]),
   keywords: z.array(z.string().trim().max(50)).max(30).default([]),
   department: z.string().trim().max(50).nullish(),
   topic: z.string().trim().max(50).nullish(),
