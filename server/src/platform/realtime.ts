@@ -82,8 +82,6 @@ export function createRealtime(options: {
     }
   });
 
-  // socket.io encodes an event before it looks for the room's sockets: with nobody in the room here and no
-  // other server process to tell, there is nothing to encode (a call ending while no console is open).
   const adapter = io.of('/').adapter as unknown as ClusterAdapterInternals & { rooms: Map<string, Set<string>> };
   const leaving = watchLeavingUsers(io, adapter, whenUserLeaves, logger);
 
@@ -96,6 +94,8 @@ export function createRealtime(options: {
     socket.emit('session.ready', { userId: actor.id });
   });
 
+  // socket.io encodes an event before it looks for the room's sockets: with nobody in the room here and no
+  // other server process to tell, there is nothing to encode (a call ending while no console is open).
   const reachable = (room: string) => adapter.rooms.has(room) || adapter.nodesMap.size > 0;
   const emit = (room: string, event: string, payload: unknown) => {
     if (reachable(room)) io.to(room).emit(event, payload);
